@@ -1,0 +1,314 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using IscsiCluster.Storage.RocksDb;
+
+namespace IscsiCluster.Storage;
+
+public sealed partial class BlockStore
+{
+    /// <summary>
+    /// Reads <c>destination.Length</c> bytes at byte <paramref name="offset"/> of the volume.
+    /// Chunks with no key read as zeros. Each chunk is copied once, from RocksDB's pinned buffer
+    /// into <paramref name="destination"/>. Reads take no locks; a read concurrent with a write of
+    /// the same chunk returns the chunk wholly before or wholly after that write.
+    /// </summary>
+    public void Read(ulong volumeId, long offset, Span<byte> destination)
+    {
+        ThrowIfDisposed();
+        var volume = GetVolumeForRange(volumeId, offset, destination.Length);
+        var chunkSize = volume.Layout.ChunkSize;
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+        var position = offset;
+        while (!destination.IsEmpty)
+        {
+            var chunk = volume.Layout.ChunkIndexOf(position);
+            var inChunk = (int)(position & (chunkSize - 1));
+            var part = destination[..Math.Min(chunkSize - inChunk, destination.Length)];
+            StoreKeys.WriteChunkKey(key, volumeId, chunk);
+            if (!_db.TryGet(key, inChunk, part, out var storedLength))
+            {
+                part.Clear();
+            }
+            else if (storedLength != chunkSize)
+            {
+                ThrowCorruptChunk(volume, chunk, storedLength);
+            }
+
+            position += part.Length;
+            destination = destination[part.Length..];
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="source"/> at byte <paramref name="offset"/> of the volume, atomically:
+    /// all chunks it touches go to RocksDB in one write (a single put for one chunk, one batch
+    /// for several). Partial chunks are read, merged and rewritten under their chunk lock. A chunk
+    /// that ends up all zeros is deleted rather than stored. With <paramref name="sync"/> the WAL
+    /// is fsynced before this returns (FUA).
+    /// </summary>
+    public void Write(ulong volumeId, long offset, ReadOnlySpan<byte> source, bool sync)
+    {
+        ThrowIfDisposed();
+        while (true)
+        {
+            var volume = GetVolumeForRange(volumeId, offset, source.Length);
+            if (source.IsEmpty)
+            {
+                return;
+            }
+
+            var firstChunk = volume.Layout.ChunkIndexOf(offset);
+            var lastChunk = volume.Layout.ChunkIndexOf(offset + source.Length - 1);
+            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            if (IsCurrent(volume))
+            {
+                WriteHeld(volume, offset, source, sync);
+                return;
+            }
+
+            // The volume was resized or recreated while this write waited: check it again.
+        }
+    }
+
+    /// <summary>
+    /// Deallocates a byte range: whole chunks lose their keys, the partial chunks at its edges
+    /// have the range zeroed (and are deleted when nothing else remains). Not synced; a later
+    /// <see cref="Flush"/> or synced write makes it durable.
+    /// </summary>
+    public void Unmap(ulong volumeId, long offset, long length)
+    {
+        ThrowIfDisposed();
+        while (true)
+        {
+            var volume = GetVolumeForRange(volumeId, offset, length);
+            if (length == 0)
+            {
+                return;
+            }
+
+            var firstChunk = volume.Layout.ChunkIndexOf(offset);
+            var lastChunk = volume.Layout.ChunkIndexOf(offset + length - 1);
+            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            if (IsCurrent(volume))
+            {
+                UnmapHeld(volume, offset, length);
+                return;
+            }
+        }
+    }
+
+    private void WriteHeld(VolumeInfo volume, long offset, ReadOnlySpan<byte> source, bool sync)
+    {
+        var layout = volume.Layout;
+        var chunkSize = layout.ChunkSize;
+        var firstChunk = layout.ChunkIndexOf(offset);
+        var inFirstChunk = (int)(offset & (chunkSize - 1));
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+
+        if (inFirstChunk + source.Length <= chunkSize)
+        {
+            StoreKeys.WriteChunkKey(key, volume.Id, firstChunk);
+            if (source.Length == chunkSize)
+            {
+                PutOrDelete(key, source, sync);
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+            try
+            {
+                var merged = buffer.AsSpan(0, chunkSize);
+                ReadChunkOrZeros(volume, firstChunk, key, merged);
+                source.CopyTo(merged[inFirstChunk..]);
+                PutOrDelete(key, merged, sync);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            return;
+        }
+
+        var batch = RentBatch();
+        try
+        {
+            var position = offset;
+            for (var chunk = firstChunk; !source.IsEmpty; chunk++)
+            {
+                var inChunk = (int)(position & (chunkSize - 1));
+                var part = source[..Math.Min(chunkSize - inChunk, source.Length)];
+                StoreKeys.WriteChunkKey(key, volume.Id, chunk);
+                if (part.Length == chunkSize)
+                {
+                    StagePutOrDelete(batch, key, part);
+                }
+                else
+                {
+                    StageMerged(batch, volume, chunk, key, inChunk, part);
+                }
+
+                position += part.Length;
+                source = source[part.Length..];
+            }
+
+            _db.Write(batch, sync);
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+    }
+
+    private void UnmapHeld(VolumeInfo volume, long offset, long length)
+    {
+        var layout = volume.Layout;
+        var chunkSize = layout.ChunkSize;
+        var end = offset + length;
+        var firstChunk = layout.ChunkIndexOf(offset);
+        var lastChunk = layout.ChunkIndexOf(end - 1);
+
+        // Chunks [firstWhole, endWhole) lie entirely inside the range; the last chunk of the
+        // volume counts as whole when the range runs to the volume's end (its tail is zero).
+        var firstWhole = layout.ChunkIndexOf(offset + chunkSize - 1);
+        var endWhole = end == volume.SizeBytes ? volume.ChunkCount : layout.ChunkIndexOf(end);
+
+        var batch = RentBatch();
+        try
+        {
+            if (firstWhole < endWhole)
+            {
+                StageChunkRemoval(batch, volume.Id, firstWhole, endWhole);
+            }
+
+            var firstIsPartial = firstChunk < firstWhole;
+            if (firstIsPartial)
+            {
+                var inChunk = (int)(offset & (chunkSize - 1));
+                StageZeroed(batch, volume, firstChunk, inChunk, (int)Math.Min(chunkSize - inChunk, length));
+            }
+
+            if (lastChunk >= endWhole && !(firstIsPartial && lastChunk == firstChunk))
+            {
+                StageZeroed(batch, volume, lastChunk, 0, (int)(end - (lastChunk << layout.ChunkShift)));
+            }
+
+            if (batch.Count > 0)
+            {
+                _db.Write(batch, sync: false);
+            }
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+    }
+
+    /// <summary>Adds to <paramref name="batch"/> the chunk with <paramref name="data"/> merged in at <paramref name="inChunk"/>.</summary>
+    private void StageMerged(WriteBatch batch, VolumeInfo volume, long chunk, ReadOnlySpan<byte> key, int inChunk, ReadOnlySpan<byte> data)
+    {
+        var chunkSize = volume.Layout.ChunkSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
+        {
+            var merged = buffer.AsSpan(0, chunkSize);
+            ReadChunkOrZeros(volume, chunk, key, merged);
+            data.CopyTo(merged[inChunk..]);
+            StagePutOrDelete(batch, key, merged);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Adds to <paramref name="batch"/> the chunk with bytes [start, start + count) zeroed; nothing when it is not stored.</summary>
+    private void StageZeroed(WriteBatch batch, VolumeInfo volume, long chunk, int start, int count)
+    {
+        var chunkSize = volume.Layout.ChunkSize;
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(key, volume.Id, chunk);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
+        {
+            var merged = buffer.AsSpan(0, chunkSize);
+            if (ReadChunkOrZeros(volume, chunk, key, merged))
+            {
+                merged.Slice(start, count).Clear();
+                StagePutOrDelete(batch, key, merged);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Fills <paramref name="chunkBuffer"/> with the stored chunk, or zeros when it has no key (returns false).</summary>
+    private bool ReadChunkOrZeros(VolumeInfo volume, long chunk, ReadOnlySpan<byte> key, Span<byte> chunkBuffer)
+    {
+        if (!_db.TryGet(key, chunkBuffer, out var storedLength))
+        {
+            chunkBuffer.Clear();
+            return false;
+        }
+
+        if (storedLength != chunkBuffer.Length)
+        {
+            ThrowCorruptChunk(volume, chunk, storedLength);
+        }
+
+        return true;
+    }
+
+    private void PutOrDelete(ReadOnlySpan<byte> key, ReadOnlySpan<byte> chunkData, bool sync)
+    {
+        if (IsAllZero(chunkData))
+        {
+            _db.Delete(key, sync);
+        }
+        else
+        {
+            _db.Put(key, chunkData, sync);
+        }
+    }
+
+    private static void StagePutOrDelete(WriteBatch batch, ReadOnlySpan<byte> key, ReadOnlySpan<byte> chunkData)
+    {
+        if (IsAllZero(chunkData))
+        {
+            batch.Delete(key);
+        }
+        else
+        {
+            batch.Put(key, chunkData);
+        }
+    }
+
+    private static bool IsAllZero(ReadOnlySpan<byte> data) => !data.ContainsAnyExcept((byte)0);
+
+    private bool IsCurrent(VolumeInfo volume) =>
+        _volumes.TryGetValue(volume.Id, out var current) && ReferenceEquals(current, volume);
+
+    /// <summary>The volume, after checking that [offset, offset + length) lies inside it.</summary>
+    private VolumeInfo GetVolumeForRange(ulong volumeId, long offset, long length)
+    {
+        var volume = GetVolume(volumeId);
+        if (offset < 0 || length < 0 || offset > volume.SizeBytes - length)
+        {
+            ThrowOutsideVolume(volume, offset, length);
+        }
+
+        return volume;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowOutsideVolume(VolumeInfo volume, long offset, long length) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(offset), $"Bytes [{offset}, {offset} + {length}) are outside volume {volume.Id} of {volume.SizeBytes} bytes.");
+
+    [DoesNotReturn]
+    private void ThrowCorruptChunk(VolumeInfo volume, long chunk, int storedLength) =>
+        throw new InvalidDataException(
+            $"Chunk {chunk} of volume {volume.Id} in '{_db.Path}' holds {storedLength} bytes instead of {volume.Layout.ChunkSize}.");
+}

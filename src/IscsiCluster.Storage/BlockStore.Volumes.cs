@@ -1,0 +1,204 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace IscsiCluster.Storage;
+
+public sealed partial class BlockStore
+{
+    // Up to this many whole chunks are removed with point deletes; more take one range tombstone
+    // (many small range tombstones slow reads down more than a few point deletes do).
+    private const int MaxPointDeletes = 8;
+
+    /// <summary>Creates an empty (all-zero, unallocated) volume with the default layout.</summary>
+    public VolumeInfo CreateVolume(ulong id, long sizeBytes) => CreateVolume(id, sizeBytes, Options.DefaultLayout);
+
+    /// <summary>
+    /// Creates an empty volume of <paramref name="sizeBytes"/> bytes cut by <paramref name="layout"/>.
+    /// Throws <see cref="VolumeAlreadyExistsException"/> when the id is taken. The record is synced.
+    /// </summary>
+    public VolumeInfo CreateVolume(ulong id, long sizeBytes, VolumeLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
+        ThrowIfDisposed();
+        using var held = _locks.AcquireAll();
+        if (_volumes.ContainsKey(id))
+        {
+            throw new VolumeAlreadyExistsException(id);
+        }
+
+        var volume = new VolumeInfo(id, sizeBytes, layout);
+        PutVolumeRecord(volume);
+        _volumes[id] = volume;
+        return volume;
+    }
+
+    /// <summary>
+    /// Deletes a volume and all its data with one range tombstone (synced), then compacts the
+    /// volume's key range so the space is given back now rather than whenever compaction would
+    /// next reach it. Returns false when the volume does not exist.
+    /// </summary>
+    public bool DeleteVolume(ulong id)
+    {
+        ThrowIfDisposed();
+        Span<byte> start = stackalloc byte[StoreKeys.ChunkKeyLength];
+        Span<byte> end = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(start, id, 0);
+        StoreKeys.WriteChunkAreaEnd(end, id);
+        using (_locks.AcquireAll())
+        {
+            if (!_volumes.ContainsKey(id))
+            {
+                return false;
+            }
+
+            Span<byte> volumeKey = stackalloc byte[StoreKeys.VolumeKeyLength];
+            StoreKeys.WriteVolumeKey(volumeKey, id);
+            var batch = RentBatch();
+            try
+            {
+                batch.Delete(volumeKey);
+                batch.DeleteRange(start, end);
+                _db.Write(batch, sync: true);
+            }
+            finally
+            {
+                ReturnBatch(batch);
+            }
+
+            _volumes.TryRemove(id, out _);
+        }
+
+        // Outside the locks: I/O to other volumes goes on while the range is compacted.
+        _db.CompactRange(start, end);
+        return true;
+    }
+
+    /// <summary>
+    /// Changes a volume's size. Growing adds zeros; shrinking frees the chunks past the new end and
+    /// zeroes the cut chunk's tail, so growing again later reads zeros there too.
+    /// </summary>
+    public VolumeInfo ResizeVolume(ulong id, long newSizeBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newSizeBytes);
+        ThrowIfDisposed();
+        using var held = _locks.AcquireAll();
+        if (!_volumes.TryGetValue(id, out var volume))
+        {
+            throw new VolumeNotFoundException(id);
+        }
+
+        var resized = volume with { SizeBytes = newSizeBytes };
+        var batch = RentBatch();
+        try
+        {
+            if (resized.ChunkCount < volume.ChunkCount)
+            {
+                StageChunkRemoval(batch, id, resized.ChunkCount, volume.ChunkCount);
+            }
+
+            var tail = (int)(newSizeBytes & (volume.Layout.ChunkSize - 1));
+            if (newSizeBytes < volume.SizeBytes && tail != 0)
+            {
+                StageZeroed(batch, volume, resized.ChunkCount - 1, tail, volume.Layout.ChunkSize - tail);
+            }
+
+            Span<byte> key = stackalloc byte[StoreKeys.VolumeKeyLength];
+            Span<byte> record = stackalloc byte[VolumeRecord.Length];
+            StoreKeys.WriteVolumeKey(key, id);
+            VolumeRecord.Write(record, resized);
+            batch.Put(key, record);
+            _db.Write(batch, sync: true);
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+
+        _volumes[id] = resized;
+        return resized;
+    }
+
+    public bool TryGetVolume(ulong id, [NotNullWhen(true)] out VolumeInfo? volume)
+    {
+        ThrowIfDisposed();
+        return _volumes.TryGetValue(id, out volume);
+    }
+
+    /// <summary>Every volume, ordered by id.</summary>
+    public IReadOnlyList<VolumeInfo> ListVolumes()
+    {
+        ThrowIfDisposed();
+        var volumes = new List<VolumeInfo>(_volumes.Values);
+        volumes.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return volumes;
+    }
+
+    /// <summary>Bytes held by the volume's stored chunks (chunks present times chunk size), counted with an iterator.</summary>
+    public long AllocatedBytes(ulong volumeId)
+    {
+        ThrowIfDisposed();
+        var volume = GetVolume(volumeId);
+        Span<byte> start = stackalloc byte[StoreKeys.ChunkKeyLength];
+        Span<byte> end = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(start, volumeId, 0);
+        StoreKeys.WriteChunkAreaEnd(end, volumeId);
+
+        long chunks = 0;
+        using var iterator = _db.CreateIterator(start, end);
+        for (iterator.Seek(start); iterator.Valid; iterator.Next())
+        {
+            chunks++;
+        }
+
+        return chunks * volume.Layout.ChunkSize;
+    }
+
+    private VolumeInfo GetVolume(ulong volumeId) =>
+        _volumes.TryGetValue(volumeId, out var volume) ? volume : throw new VolumeNotFoundException(volumeId);
+
+    private void LoadVolumes()
+    {
+        using var iterator = _db.CreateIterator(StoreKeys.VolumeAreaStart, StoreKeys.VolumeAreaEnd);
+        for (iterator.Seek(StoreKeys.VolumeAreaStart); iterator.Valid; iterator.Next())
+        {
+            var key = iterator.Key;
+            if (key.Length != StoreKeys.VolumeKeyLength)
+            {
+                throw new InvalidDataException($"The block store in '{_db.Path}' holds a volume key of {key.Length} bytes.");
+            }
+
+            var id = StoreKeys.ReadVolumeId(key);
+            _volumes[id] = VolumeRecord.Read(id, iterator.Value);
+        }
+    }
+
+    private void PutVolumeRecord(VolumeInfo volume)
+    {
+        Span<byte> key = stackalloc byte[StoreKeys.VolumeKeyLength];
+        Span<byte> record = stackalloc byte[VolumeRecord.Length];
+        StoreKeys.WriteVolumeKey(key, volume.Id);
+        VolumeRecord.Write(record, volume);
+        _db.Put(key, record, sync: true);
+    }
+
+    /// <summary>Adds the removal of chunks [<paramref name="firstChunk"/>, <paramref name="endChunk"/>) to <paramref name="batch"/>.</summary>
+    private static void StageChunkRemoval(RocksDb.WriteBatch batch, ulong volumeId, long firstChunk, long endChunk)
+    {
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+        if (endChunk - firstChunk <= MaxPointDeletes)
+        {
+            for (var chunk = firstChunk; chunk < endChunk; chunk++)
+            {
+                StoreKeys.WriteChunkKey(key, volumeId, chunk);
+                batch.Delete(key);
+            }
+
+            return;
+        }
+
+        Span<byte> end = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(key, volumeId, firstChunk);
+        StoreKeys.WriteChunkKey(end, volumeId, endChunk);
+        batch.DeleteRange(key, end);
+    }
+}

@@ -1,0 +1,97 @@
+namespace IscsiCluster.Storage;
+
+/// <summary>
+/// Striped locks serializing writers of the same chunk, so a read-modify-write of a partial
+/// chunk never interleaves with another write, unmap or volume change of that chunk. A chunk maps
+/// to stripe <c>(hash(volume) + chunkIndex) mod StripeCount</c>, so consecutive chunks take
+/// consecutive stripes. Every acquisition takes its stripes in ascending index order, which rules
+/// out deadlock between ranges; volume administration takes all stripes.
+/// </summary>
+internal sealed class ChunkLocks
+{
+    public const int StripeCount = 1024;
+
+    private const int StripeMask = StripeCount - 1;
+
+    // Fibonacci hashing spreads volume ids over the stripes.
+    private const ulong HashMultiplier = 0x9E3779B97F4A7C15;
+
+    private readonly Lock[] _stripes = new Lock[StripeCount];
+
+    public ChunkLocks()
+    {
+        for (var i = 0; i < _stripes.Length; i++)
+        {
+            _stripes[i] = new Lock();
+        }
+    }
+
+    /// <summary>Locks the stripes of chunks [<paramref name="firstChunk"/>, firstChunk + <paramref name="chunkCount"/>).</summary>
+    public Held Acquire(ulong volumeId, long firstChunk, long chunkCount)
+    {
+        if (chunkCount >= StripeCount)
+        {
+            return AcquireAll();
+        }
+
+        var start = (int)(((volumeId * HashMultiplier) + (ulong)firstChunk) & StripeMask);
+        var end = start + (int)chunkCount;
+        if (end <= StripeCount)
+        {
+            return Take(start, end, 0, 0);
+        }
+
+        // The range wraps: [0, end - StripeCount) is below [start, StripeCount), so take it first.
+        return Take(0, end - StripeCount, start, StripeCount);
+    }
+
+    public Held AcquireAll() => Take(0, StripeCount, 0, 0);
+
+    private Held Take(int firstStart, int firstEnd, int secondStart, int secondEnd)
+    {
+        for (var i = firstStart; i < firstEnd; i++)
+        {
+            _stripes[i].Enter();
+        }
+
+        for (var i = secondStart; i < secondEnd; i++)
+        {
+            _stripes[i].Enter();
+        }
+
+        return new Held(this, firstStart, firstEnd, secondStart, secondEnd);
+    }
+
+    /// <summary>Stripes held until Dispose.</summary>
+    public readonly struct Held : IDisposable
+    {
+        private readonly ChunkLocks _owner;
+        private readonly int _firstStart;
+        private readonly int _firstEnd;
+        private readonly int _secondStart;
+        private readonly int _secondEnd;
+
+        internal Held(ChunkLocks owner, int firstStart, int firstEnd, int secondStart, int secondEnd)
+        {
+            _owner = owner;
+            _firstStart = firstStart;
+            _firstEnd = firstEnd;
+            _secondStart = secondStart;
+            _secondEnd = secondEnd;
+        }
+
+        public void Dispose()
+        {
+            var stripes = _owner._stripes;
+            for (var i = _secondEnd - 1; i >= _secondStart; i--)
+            {
+                stripes[i].Exit();
+            }
+
+            for (var i = _firstEnd - 1; i >= _firstStart; i--)
+            {
+                stripes[i].Exit();
+            }
+        }
+    }
+}
