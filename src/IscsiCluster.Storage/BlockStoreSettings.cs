@@ -1,0 +1,40 @@
+using IscsiCluster.Config;
+using IscsiCluster.Storage.RocksDb;
+
+namespace IscsiCluster.Storage;
+
+/// <summary>Reads <see cref="BlockStoreOptions"/> from the <c>iscsi-cluster.storage</c> section (see reference.conf).</summary>
+public static class BlockStoreSettings
+{
+    public const string Section = "iscsi-cluster.storage";
+
+    public static BlockStoreOptions Create(Config.Config config)
+    {
+        var storage = config.GetConfig(Section);
+        var database = storage.GetConfig("database");
+        var walDirectory = database.GetString("wal-directory");
+        var options = new BlockStoreOptions
+        {
+            DefaultChunkSize = checked((int)storage.GetByteSize("default-chunk-size")),
+            DefaultChunksPerExtent = storage.GetInt("default-chunks-per-extent"),
+            Database = new RocksDbOptions
+            {
+                CreateIfMissing = database.GetBoolean("create-if-missing"),
+                BlockCacheSize = database.GetByteSize("block-cache-size"),
+                TableBlockSize = database.GetByteSize("table-block-size"),
+                BloomFilterBitsPerKey = database.GetDouble("bloom-filter-bits-per-key"),
+                WriteBufferSize = database.GetByteSize("write-buffer-size"),
+                MaxWriteBufferNumber = database.GetInt("max-write-buffer-number"),
+                MaxBackgroundJobs = database.GetInt("max-background-jobs"),
+                LevelStyleCompactionMemtableBudget = database.GetByteSize("level-style-compaction-memtable-budget"),
+                EnableBlobFiles = database.GetBoolean("enable-blob-files"),
+                MinBlobSize = database.GetByteSize("min-blob-size"),
+                WalDirectory = walDirectory.Length == 0 ? null : walDirectory,
+                MaxTotalWalSize = database.GetByteSize("max-total-wal-size"),
+                WalBytesPerSync = database.GetByteSize("wal-bytes-per-sync"),
+            },
+        };
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,41 @@
+using IscsiCluster.Config;
+
+namespace IscsiCluster.Storage.Tests;
+
+public sealed class BlockStoreSettingsTests
+{
+    private static Config.Config Reference()
+        => ConfigFactory.FromResource(typeof(BlockStore).Assembly, "IscsiCluster.Storage.reference.conf");
+
+    [Fact]
+    public void TheReferenceConfigurationGivesTheDefaultOptions()
+    {
+        var options = BlockStoreSettings.Create(Reference());
+
+        Assert.Equal(new BlockStoreOptions().DefaultChunkSize, options.DefaultChunkSize);
+        Assert.Equal(new BlockStoreOptions().Database, options.Database);
+    }
+
+    [Fact]
+    public void AnOverrideWinsOverTheReference()
+    {
+        var config = Config.Config.ParseString("iscsi-cluster.storage.database { block-cache-size = 32 MiB, enable-blob-files = yes }", "node.conf")
+            .WithFallback(Reference());
+
+        var options = BlockStoreSettings.Create(config);
+
+        Assert.Equal(32L * 1024 * 1024, options.Database.BlockCacheSize);
+        Assert.True(options.Database.EnableBlobFiles);
+    }
+
+    [Fact]
+    public void AValueOfTheWrongTypeNamesTheKey()
+    {
+        var config = Config.Config.ParseString("iscsi-cluster.storage.database.write-buffer-size = lots", "node.conf")
+            .WithFallback(Reference());
+
+        var error = Assert.Throws<ConfigException>(() => BlockStoreSettings.Create(config));
+
+        Assert.Contains("write-buffer-size", error.Message, StringComparison.Ordinal);
+    }
+}
