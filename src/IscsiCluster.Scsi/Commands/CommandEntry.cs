@@ -1,0 +1,20 @@
+namespace IscsiCluster.Scsi.Commands;
+
+/// <summary>Runs one command.</summary>
+internal delegate ValueTask<CommandResult> CommandHandler(CommandContext context);
+
+/// <summary>
+/// One supported command: its operation code, service action, CDB usage data (SPC-4
+/// 6.35.3, table 244: byte 0 the opcode, then a one bit for every CDB bit the device
+/// server uses; bits outside it are reserved and rejected) and handler. The same entry
+/// drives dispatch and REPORT SUPPORTED OPERATION CODES.
+/// </summary>
+internal sealed record CommandEntry(byte OpCode, ushort? ServiceAction, byte[] Usage, CommandHandler Handler)
+{
+    /// <summary>The CDB length of this command.</summary>
+    public int CdbLength => Usage.Length;
+
+    /// <summary>Wraps a synchronous handler.</summary>
+    public static CommandEntry Sync(byte opCode, ushort? serviceAction, byte[] usage, Func<CommandContext, CommandResult> handler) =>
+        new(opCode, serviceAction, usage, context => ValueTask.FromResult(handler(context)));
+}

@@ -1,0 +1,31 @@
+using IscsiCluster.Scsi.Sam;
+
+namespace IscsiCluster.Scsi;
+
+/// <summary>
+/// A logical unit's SCSI engine. A LUN actor holds one and calls it for each message,
+/// one at a time (so implementations are not thread-safe and need not be).
+/// </summary>
+public interface IScsiUnit
+{
+    /// <summary>
+    /// Runs one command. The answer's DataIn never exceeds <see cref="ExecuteCommand.DataInLength"/>;
+    /// its TransferLength is what the command moves before that cut (data-in: the data up to
+    /// the CDB's ALLOCATION LENGTH or the blocks read; data-out: the bytes the CDB asks for;
+    /// zero on CHECK CONDITION). Sense is fixed format (D_SENSE is zero).
+    /// </summary>
+    ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default);
+
+    /// <summary>Runs a task management function (SAM-5 7).</summary>
+    TaskManagementDone Manage(TaskManagementRequest request);
+
+    /// <summary>The I_T nexus is gone: its pending unit attentions give way to I_T NEXUS LOSS OCCURRED (SAM-5 6.3.4).</summary>
+    void OnNexusLost(ITNexus nexus);
+
+    /// <summary>
+    /// The target's LUNs (LUN 0 included), for REPORT LUNS. Each LUN must be at most
+    /// <see cref="LunAddress.MaxLun"/>. A change after the first call owes every known
+    /// nexus REPORTED LUNS DATA HAS CHANGED.
+    /// </summary>
+    void SetInventory(IReadOnlyList<ulong> luns);
+}
