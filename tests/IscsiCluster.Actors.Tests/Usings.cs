@@ -1,0 +1,1 @@
+global using IscsiCluster.Actors.TestKit;
