@@ -59,4 +59,7 @@ public enum SenseReason
 
     /// <summary>UNIT ATTENTION, REPORTED LUNS DATA HAS CHANGED.</summary>
     ReportedLunsDataHasChanged,
+
+    /// <summary>HARDWARE ERROR / INTERNAL TARGET FAILURE (44h/00h): the backing store failed in a way no other reason describes.</summary>
+    InternalTargetFailure,
 }

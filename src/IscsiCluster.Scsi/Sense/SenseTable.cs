@@ -50,6 +50,7 @@ public static class SenseTable
         [SenseReason.SavingParametersNotSupported] = new(SenseKey.IllegalRequest, 0x39, 0x00),
         [SenseReason.UnrecoveredReadError] = new(SenseKey.MediumError, 0x11, 0x00),
         [SenseReason.WriteError] = new(SenseKey.MediumError, 0x0C, 0x00),
+        [SenseReason.InternalTargetFailure] = new(SenseKey.HardwareError, 0x44, 0x00),
         [SenseReason.MiscompareDuringVerify] = new(SenseKey.Miscompare, 0x1D, 0x00),
         [SenseReason.PowerOnResetOccurred] = new(SenseKey.UnitAttention, 0x29, 0x00),
         [SenseReason.PowerOnOccurred] = new(SenseKey.UnitAttention, 0x29, 0x01),

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace IscsiCluster.Node.Tests.Support;
+
+/// <summary>
+/// A node daemon in its own process (the same binary the launcher starts), for tests that
+/// kill it with SIGKILL. It runs on a free port and the caller's temporary directory.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private NodeProcess(Process process, IPEndPoint portal)
+    {
+        _process = process;
+        Portal = portal;
+    }
+
+    public IPEndPoint Portal { get; }
+
+    public string Url(int lun) => $"iscsi://{Portal.Address}:{Portal.Port}/{TestNode.TargetName}/{lun}";
+
+    public static async Task<NodeProcess> StartAsync(string dataDirectory, string targetBody = TestNode.DefaultTarget)
+    {
+        var configPath = Path.Combine(dataDirectory, "node.conf");
+        var readyFile = Path.Combine(dataDirectory, $"ready-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(configPath, TestNode.ConfigText(dataDirectory, targetBody));
+
+        // The node's assembly sits beside the tests' with every dependency; run it with the tests' runtime config.
+        var baseDirectory = AppContext.BaseDirectory;
+        var testAssembly = typeof(NodeProcess).Assembly.GetName().Name;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[
+            "exec",
+            "--runtimeconfig", Path.Combine(baseDirectory, $"{testAssembly}.runtimeconfig.json"),
+            "--depsfile", Path.Combine(baseDirectory, $"{testAssembly}.deps.json"),
+            Path.Combine(baseDirectory, "iscsi-cluster-node.dll"),
+            "--config", configPath,
+            "--ready-file", readyFile])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the node");
+        var log = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!File.Exists(readyFile))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+
+                lock (log)
+                {
+                    throw new InvalidOperationException($"the node did not become ready; it printed:\n{log}");
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        var endPoint = IPEndPoint.Parse((await File.ReadAllLinesAsync(readyFile))[0].Split(' ')[0]);
+        File.Delete(readyFile);
+        return new NodeProcess(process, endPoint);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the node shuts down cleanly and exits with 0.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        const int SigTerm = 15;
+        _ = Kill(_process.Id, SigTerm);
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+}
