@@ -1,4 +1,6 @@
+using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sbc;
 using IscsiCluster.Scsi.Sense;
@@ -8,23 +10,44 @@ namespace IscsiCluster.Scsi;
 
 /// <summary>
 /// A direct access block device (SBC-3) over an <see cref="IBlockDevice"/>: thin
-/// provisioned, no protection information, one command at a time.
+/// provisioned, no protection information, one command at a time, with persistent
+/// reservations (SPC-4 5.13) and SPC-2 RESERVE/RELEASE.
 /// </summary>
 public sealed class DiskUnit : IScsiUnit
 {
+    /// <summary>The <see cref="IUnitStateStore"/> key of the persistent reservation state (saved while APTPL is in effect).</summary>
+    public const string PersistentReservationsKey = "scsi.persistent-reservations";
+
     private static readonly ushort[] Versions =
         [VersionDescriptor.Sam5, VersionDescriptor.Spc4, VersionDescriptor.Sbc3, VersionDescriptor.Iscsi];
 
     private readonly UnitEngine _engine;
+    private readonly IBlockDevice _device;
+    private readonly ReservationState _reservations = new();
+    private long _blockCount;
 
-    public DiskUnit(LogicalUnitIdentity identity, IBlockDevice device, DiskOptions? options = null)
+    /// <param name="identity">What the unit reports about itself.</param>
+    /// <param name="device">The backing blocks.</param>
+    /// <param name="options">Limits and defaults; <see cref="DiskOptions"/>' defaults when null.</param>
+    /// <param name="state">
+    /// Durable LUN state. With it, APTPL is supported (PTPL_C one) and reservations saved under
+    /// APTPL are restored here; without it, reservations last as long as this object.
+    /// </param>
+    public DiskUnit(LogicalUnitIdentity identity, IBlockDevice device, DiskOptions? options = null, IUnitStateStore? state = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(device);
         identity.Validate();
         Identity = identity;
+        _device = device;
         var disk = new Disk(device, options ?? new DiskOptions());
-        _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, disk.Mode.Reset);
+        _blockCount = device.BlockCount;
+        var persistence = new ReservationPersistence(state, PersistentReservationsKey);
+        ReservationStateDiscarded = !persistence.TryRestore(_reservations);
+        _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, () => Reset(disk))
+        {
+            Reservations = _reservations,
+        };
         var inquiry = new InquiryCommand(
             PeripheralDevice.DirectAccessBlock,
             StandardInquiry.Build(PeripheralDevice.DirectAccessBlock, identity, Versions),
@@ -52,6 +75,9 @@ public sealed class DiskUnit : IScsiUnit
             .. new PreFetchCommands(disk, readWrite).Entries,
             .. new MediumCommands(disk).Entries,
             .. new ModeSelectCommand(disk, _engine.Nexuses).Entries,
+            .. new PersistentReserveInCommand(_reservations, persistence).Entries,
+            .. new PersistentReserveOutCommand(_reservations, persistence, _engine.Nexuses).Entries,
+            .. new ReserveReleaseCommands(_reservations).Entries,
             new ReportSupportedOperationCodesCommand(() => _engine.Commands).Entry,
             ReportSupportedTaskManagementFunctionsCommand.Entry,
             ReportTargetPortGroupsCommand.Entry,
@@ -61,16 +87,62 @@ public sealed class DiskUnit : IScsiUnit
     /// <summary>What the unit reports about itself.</summary>
     public LogicalUnitIdentity Identity { get; }
 
-    /// <inheritdoc />
-    public ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default) =>
-        _engine.ExecuteAsync(command, ct);
+    /// <summary>
+    /// True when the store held persistent reservation state this unit could not decode: the
+    /// unit then started with no registrations (as after a power loss without APTPL). The node
+    /// should log it; the next change under APTPL overwrites the bad state.
+    /// </summary>
+    public bool ReservationStateDiscarded { get; }
+
+    /// <summary>
+    /// Runs one command. A change of the device's capacity since the previous command first owes
+    /// every nexus CAPACITY DATA HAS CHANGED (SBC-3 4.6, SPC-4 annex D 2Ah/09h), so a resize needs no call.
+    /// </summary>
+    public ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default)
+    {
+        var blockCount = _device.BlockCount;
+        if (blockCount != _blockCount)
+        {
+            _blockCount = blockCount;
+            _engine.Nexuses.EstablishForAll(SenseReason.CapacityDataHasChanged);
+        }
+
+        return _engine.ExecuteAsync(command, ct);
+    }
+
+    /// <summary>
+    /// The target port groups' access states changed (a failover, SPC-4 5.15.2.4): every nexus
+    /// is owed ASYMMETRIC ACCESS STATE CHANGED.
+    /// </summary>
+    public void NotifyAsymmetricAccessStateChanged() =>
+        _engine.Nexuses.EstablishForAll(SenseReason.AsymmetricAccessStateChanged);
 
     /// <inheritdoc />
     public TaskManagementDone Manage(TaskManagementRequest request) => _engine.Manage(request);
 
+    /// <summary>
     /// <inheritdoc />
-    public void OnNexusLost(ITNexus nexus) => _engine.OnNexusLost(nexus);
+    /// An SPC-2 reservation of that nexus ends with it (SPC-2 5.5.1); registrations stay (SPC-4 5.13.7).
+    /// </summary>
+    public void OnNexusLost(ITNexus nexus)
+    {
+        _engine.OnNexusLost(nexus);
+        if (_reservations.Spc2Holder == NexusKey.From(nexus))
+        {
+            _reservations.Spc2Holder = null;
+        }
+    }
 
     /// <inheritdoc />
     public void SetInventory(IReadOnlyList<ulong> luns) => _engine.SetInventory(luns);
+
+    /// <summary>
+    /// SAM-5 6.3.3: a logical unit or target reset restores default mode parameters and ends an
+    /// SPC-2 reservation; persistent reservations survive it (SPC-4 5.13.1).
+    /// </summary>
+    private void Reset(Disk disk)
+    {
+        disk.Mode.Reset();
+        _reservations.Spc2Holder = null;
+    }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
 
@@ -28,6 +29,9 @@ internal sealed class UnitEngine
 
     /// <summary>The per-nexus state.</summary>
     public NexusTable Nexuses { get; }
+
+    /// <summary>The reservations commands are checked against (a disk has them; other units reserve nothing).</summary>
+    public ReservationState? Reservations { get; init; }
 
     /// <summary>The target's LUNs, ascending (LUN 0 included).</summary>
     public IReadOnlyList<ulong> Inventory { get; private set; } = [];
@@ -150,6 +154,12 @@ internal sealed class UnitEngine
         if (TryFindReservedBit(exact.Span, entry.Usage, out var reserved))
         {
             return reserved;
+        }
+
+        // SPC-4 5.13.1 and SBC-3 4.17: a well-formed command the reservations forbid this nexus.
+        if (Reservations?.Conflicts(NexusKey.From(command.Nexus), entry.Access) == true)
+        {
+            return CommandResult.ReservationConflict;
         }
 
         return await entry.Handler(new CommandContext(command, exact, state, ct));

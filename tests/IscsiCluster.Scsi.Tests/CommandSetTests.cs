@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Tests;
@@ -6,7 +7,7 @@ namespace IscsiCluster.Scsi.Tests;
 public class CommandSetTests
 {
     private static CommandEntry Entry(byte opCode, ushort? serviceAction, params byte[] usage) =>
-        CommandEntry.Sync(opCode, serviceAction, usage, _ => CommandResult.Good);
+        CommandEntry.Sync(opCode, serviceAction, ReservationAccess.Unrestricted, usage, _ => CommandResult.Good);
 
     [Fact]
     public void UsageRowOfTheWrongLengthIsRefused() =>

@@ -15,7 +15,7 @@ public class DispatchTests
     [Theory]
     [InlineData(new byte[] { 0x01, 0, 0, 0, 0, 0 })]                      // REZERO UNIT
     [InlineData(new byte[] { 0x04, 0, 0, 0, 0, 0 })]                      // FORMAT UNIT
-    [InlineData(new byte[] { 0x5E, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]          // PERSISTENT RESERVE IN (later)
+    [InlineData(new byte[] { 0x5C, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]          // READ BUFFER CAPACITY
     [InlineData(new byte[] { 0x7F, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]          // variable length
     [InlineData(new byte[] { 0xC0, 0, 0, 0, 0, 0 })]                      // vendor specific
     public void UnknownOpcodeIsInvalidCommandOperationCode(byte[] cdb) =>

@@ -68,7 +68,10 @@ public class ReportTests
         Assert.Contains(((byte)0x28, (ushort?)null, 10), listed);
         Assert.Contains(((byte)0x9E, (ushort?)0x10, 16), listed);
         Assert.Contains(((byte)0xA3, (ushort?)0x0C, 12), listed);
-        Assert.DoesNotContain(listed, c => c.OpCode is 0x5E or 0x5F);
+        Assert.Contains(((byte)0x5E, (ushort?)0x03, 10), listed);
+        Assert.Contains(((byte)0x5F, (ushort?)0x07, 10), listed);
+        Assert.Contains(((byte)0x16, (ushort?)null, 6), listed);
+        Assert.Contains(((byte)0x57, (ushort?)null, 10), listed);
 
         for (var opCode = 0; opCode < 256; opCode++)
         {
@@ -130,7 +133,18 @@ public class ReportTests
 
     [Fact]
     public void OneUnsupportedCommandReportsNotSupported() =>
-        Assert.Equal([0x00, 0x01, 0x00, 0x00], Harness.Run(_unit, Rsoc(1, 0x5E)).DataIn.ToArray());
+        Assert.Equal([0x00, 0x01, 0x00, 0x00], Harness.Run(_unit, Rsoc(1, 0x04)).DataIn.ToArray());
+
+    [Fact]
+    public void PersistentReserveOutServiceActionsReportTheirUsageData()
+    {
+        var data = Harness.Run(_unit, Rsoc(2, 0x5F, 0x07)).DataIn.ToArray();
+
+        Assert.Equal(0x03, data[1] & 0x07);
+        Assert.Equal([0x5F, 0x1F, 0xFF, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00], data[4..14]);
+        Assert.Equal([0x00, 0x01, 0x00, 0x00], Harness.Run(_unit, Rsoc(2, 0x5F, 0x08)).DataIn.ToArray());
+        Assert.Equal(0x03, Harness.Run(_unit, Rsoc(1, 0x17)).DataIn.Span[1] & 0x07);
+    }
 
     [Fact]
     public void OneCommandWithServiceActionReportsItsUsageData()

@@ -48,6 +48,23 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
         }
     }
 
+    /// <summary>Establishes a unit attention for every known nexus whose key satisfies <paramref name="predicate"/>.</summary>
+    public void EstablishWhere(Func<NexusKey, bool> predicate, SenseReason reason)
+    {
+        if (!ownsUnitAttentions)
+        {
+            return;
+        }
+
+        foreach (var (key, state) in _states)
+        {
+            if (predicate(key))
+            {
+                state.Establish(reason);
+            }
+        }
+    }
+
     /// <summary>
     /// SAM-5 6.3.4: after an I_T nexus loss the logical unit owes that nexus
     /// I_T NEXUS LOSS OCCURRED, replacing whatever it owed before.

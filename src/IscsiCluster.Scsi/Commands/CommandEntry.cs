@@ -1,20 +1,24 @@
+using IscsiCluster.Scsi.Reservations;
+
 namespace IscsiCluster.Scsi.Commands;
 
 /// <summary>Runs one command.</summary>
 internal delegate ValueTask<CommandResult> CommandHandler(CommandContext context);
 
 /// <summary>
-/// One supported command: its operation code, service action, CDB usage data (SPC-4
-/// 6.35.3, table 244: byte 0 the opcode, then a one bit for every CDB bit the device
-/// server uses; bits outside it are reserved and rejected) and handler. The same entry
-/// drives dispatch and REPORT SUPPORTED OPERATION CODES.
+/// One supported command: its operation code, service action, how reservations restrict it
+/// (SPC-4 5.13.1 table 50, SBC-3 4.17 table 13), CDB usage data (SPC-4 6.35.3, table 244:
+/// byte 0 the opcode, then a one bit for every CDB bit the device server uses; bits outside
+/// it are reserved and rejected) and handler. The same entry drives dispatch, the reservation
+/// conflict check and REPORT SUPPORTED OPERATION CODES.
 /// </summary>
-internal sealed record CommandEntry(byte OpCode, ushort? ServiceAction, byte[] Usage, CommandHandler Handler)
+internal sealed record CommandEntry(byte OpCode, ushort? ServiceAction, ReservationAccess Access, byte[] Usage, CommandHandler Handler)
 {
     /// <summary>The CDB length of this command.</summary>
     public int CdbLength => Usage.Length;
 
     /// <summary>Wraps a synchronous handler.</summary>
-    public static CommandEntry Sync(byte opCode, ushort? serviceAction, byte[] usage, Func<CommandContext, CommandResult> handler) =>
-        new(opCode, serviceAction, usage, context => ValueTask.FromResult(handler(context)));
+    public static CommandEntry Sync(
+        byte opCode, ushort? serviceAction, ReservationAccess access, byte[] usage, Func<CommandContext, CommandResult> handler) =>
+        new(opCode, serviceAction, access, usage, context => ValueTask.FromResult(handler(context)));
 }

@@ -28,6 +28,9 @@ internal readonly record struct CommandResult(ScsiStatus Status, ReadOnlyMemory<
     /// <summary>GOOD after consuming <paramref name="bytes"/> of data-out.</summary>
     public static CommandResult Consumed(long bytes) => new(ScsiStatus.Good, ReadOnlyMemory<byte>.Empty, bytes, null);
 
+    /// <summary>RESERVATION CONFLICT (SAM-5 5.3.1): no sense data, nothing transferred.</summary>
+    public static CommandResult ReservationConflict => new(ScsiStatus.ReservationConflict, ReadOnlyMemory<byte>.Empty, 0, null);
+
     /// <summary>CHECK CONDITION for <paramref name="problem"/>.</summary>
     public static CommandResult Check(SenseProblem problem) => new(ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, 0, problem);
 

@@ -9,6 +9,8 @@ public static class OpCode
     public const byte Write6 = 0x0A;
     public const byte Inquiry = 0x12;
     public const byte ModeSelect6 = 0x15;
+    public const byte Reserve6 = 0x16;
+    public const byte Release6 = 0x17;
     public const byte ModeSense6 = 0x1A;
     public const byte StartStopUnit = 0x1B;
     public const byte PreventAllowMediumRemoval = 0x1E;
@@ -22,7 +24,11 @@ public static class OpCode
     public const byte WriteSame10 = 0x41;
     public const byte Unmap = 0x42;
     public const byte ModeSelect10 = 0x55;
+    public const byte Reserve10 = 0x56;
+    public const byte Release10 = 0x57;
     public const byte ModeSense10 = 0x5A;
+    public const byte PersistentReserveIn = 0x5E;
+    public const byte PersistentReserveOut = 0x5F;
     public const byte Read16 = 0x88;
     public const byte CompareAndWrite = 0x89;
     public const byte Write16 = 0x8A;
@@ -48,6 +54,42 @@ public static class ServiceAction
 
     /// <summary>SERVICE ACTION IN(16) / GET LBA STATUS, SBC-3 5.6.</summary>
     public const ushort GetLbaStatus = 0x12;
+
+    /// <summary>PERSISTENT RESERVE IN / READ KEYS, SPC-4 6.15.2.</summary>
+    public const ushort ReadKeys = 0x00;
+
+    /// <summary>PERSISTENT RESERVE IN / READ RESERVATION, SPC-4 6.15.3.</summary>
+    public const ushort ReadReservation = 0x01;
+
+    /// <summary>PERSISTENT RESERVE IN / REPORT CAPABILITIES, SPC-4 6.15.4.</summary>
+    public const ushort ReportCapabilities = 0x02;
+
+    /// <summary>PERSISTENT RESERVE IN / READ FULL STATUS, SPC-4 6.15.5.</summary>
+    public const ushort ReadFullStatus = 0x03;
+
+    /// <summary>PERSISTENT RESERVE OUT / REGISTER, SPC-4 6.16.2 table 215.</summary>
+    public const ushort Register = 0x00;
+
+    /// <summary>PERSISTENT RESERVE OUT / RESERVE.</summary>
+    public const ushort Reserve = 0x01;
+
+    /// <summary>PERSISTENT RESERVE OUT / RELEASE.</summary>
+    public const ushort Release = 0x02;
+
+    /// <summary>PERSISTENT RESERVE OUT / CLEAR.</summary>
+    public const ushort Clear = 0x03;
+
+    /// <summary>PERSISTENT RESERVE OUT / PREEMPT.</summary>
+    public const ushort Preempt = 0x04;
+
+    /// <summary>PERSISTENT RESERVE OUT / PREEMPT AND ABORT.</summary>
+    public const ushort PreemptAndAbort = 0x05;
+
+    /// <summary>PERSISTENT RESERVE OUT / REGISTER AND IGNORE EXISTING KEY.</summary>
+    public const ushort RegisterAndIgnoreExistingKey = 0x06;
+
+    /// <summary>PERSISTENT RESERVE OUT / REGISTER AND MOVE.</summary>
+    public const ushort RegisterAndMove = 0x07;
 
     /// <summary>MAINTENANCE IN / REPORT TARGET PORT GROUPS, SPC-4 6.36.</summary>
     public const ushort ReportTargetPortGroups = 0x0A;

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -15,7 +16,7 @@ internal sealed class CompareAndWriteCommand(Disk disk)
 
     private const int BlocksOffset = 13;
 
-    public CommandEntry Entry => new(OpCode.CompareAndWrite, null, Usage, CompareAndWriteAsync);
+    public CommandEntry Entry => new(OpCode.CompareAndWrite, null, ReservationAccess.Write, Usage, CompareAndWriteAsync);
 
     private async ValueTask<CommandResult> CompareAndWriteAsync(CommandContext context)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -20,7 +21,7 @@ internal sealed class GetLbaStatusCommand(Disk disk)
     private const int DescriptorLength = 16;
     private const byte MappedOrUnknown = 0x0;
 
-    public CommandEntry Entry => CommandEntry.Sync(OpCode.ServiceActionIn16, ServiceAction.GetLbaStatus, Usage, Handle);
+    public CommandEntry Entry => CommandEntry.Sync(OpCode.ServiceActionIn16, ServiceAction.GetLbaStatus, ReservationAccess.Read, Usage, Handle);
 
     private CommandResult Handle(CommandContext context)
     {

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -22,8 +23,8 @@ internal sealed class MediumCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.StartStopUnit, null, UsageStartStop, StartStopAsync),
-        CommandEntry.Sync(OpCode.PreventAllowMediumRemoval, null, UsagePreventAllow, PreventAllow),
+        new(OpCode.StartStopUnit, null, ReservationAccess.Write, UsageStartStop, StartStopAsync),
+        CommandEntry.Sync(OpCode.PreventAllowMediumRemoval, null, ReservationAccess.Write, UsagePreventAllow, PreventAllow),
     ];
 
     /// <summary>

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -19,8 +20,8 @@ internal sealed class PreFetchCommands(Disk disk, ReadWriteCommands readWrite)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        CommandEntry.Sync(OpCode.PreFetch10, null, Usage10, c => Handle(BlockRequest.Of10(c.Cdb.Span))),
-        CommandEntry.Sync(OpCode.PreFetch16, null, Usage16, c => Handle(BlockRequest.Of16(c.Cdb.Span))),
+        CommandEntry.Sync(OpCode.PreFetch10, null, ReservationAccess.Read, Usage10, c => Handle(BlockRequest.Of10(c.Cdb.Span))),
+        CommandEntry.Sync(OpCode.PreFetch16, null, ReservationAccess.Read, Usage16, c => Handle(BlockRequest.Of16(c.Cdb.Span))),
     ];
 
     /// <summary>The range must lie on the medium and within MAXIMUM PREFETCH LENGTH (block limits VPD page).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -29,8 +30,8 @@ internal sealed class ReadCapacityCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        CommandEntry.Sync(OpCode.ReadCapacity10, null, Usage10, Handle10),
-        CommandEntry.Sync(OpCode.ServiceActionIn16, ServiceAction.ReadCapacity16, Usage16, Handle16),
+        CommandEntry.Sync(OpCode.ReadCapacity10, null, ReservationAccess.Status, Usage10, Handle10),
+        CommandEntry.Sync(OpCode.ServiceActionIn16, ServiceAction.ReadCapacity16, ReservationAccess.Status, Usage16, Handle16),
     ];
 
     private CommandResult Handle10(CommandContext context)

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -20,14 +21,14 @@ internal sealed class ReadWriteCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.Read6, null, UsageRead6, c => ReadAsync(c, BlockRequest.Of6(c.Cdb.Span))),
-        new(OpCode.Read10, null, UsageRead10, c => ReadAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.Read12, null, UsageRead12, c => ReadAsync(c, BlockRequest.Of12(c.Cdb.Span))),
-        new(OpCode.Read16, null, UsageRead16, c => ReadAsync(c, BlockRequest.Of16(c.Cdb.Span))),
-        new(OpCode.Write6, null, UsageWrite6, c => WriteAsync(c, BlockRequest.Of6(c.Cdb.Span), fua: false)),
-        new(OpCode.Write10, null, UsageWrite10, c => WriteAsync(c, BlockRequest.Of10(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
-        new(OpCode.Write12, null, UsageWrite12, c => WriteAsync(c, BlockRequest.Of12(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
-        new(OpCode.Write16, null, UsageWrite16, c => WriteAsync(c, BlockRequest.Of16(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
+        new(OpCode.Read6, null, ReservationAccess.Read, UsageRead6, c => ReadAsync(c, BlockRequest.Of6(c.Cdb.Span))),
+        new(OpCode.Read10, null, ReservationAccess.Read, UsageRead10, c => ReadAsync(c, BlockRequest.Of10(c.Cdb.Span))),
+        new(OpCode.Read12, null, ReservationAccess.Read, UsageRead12, c => ReadAsync(c, BlockRequest.Of12(c.Cdb.Span))),
+        new(OpCode.Read16, null, ReservationAccess.Read, UsageRead16, c => ReadAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.Write6, null, ReservationAccess.Write, UsageWrite6, c => WriteAsync(c, BlockRequest.Of6(c.Cdb.Span), fua: false)),
+        new(OpCode.Write10, null, ReservationAccess.Write, UsageWrite10, c => WriteAsync(c, BlockRequest.Of10(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
+        new(OpCode.Write12, null, ReservationAccess.Write, UsageWrite12, c => WriteAsync(c, BlockRequest.Of12(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
+        new(OpCode.Write16, null, ReservationAccess.Write, UsageWrite16, c => WriteAsync(c, BlockRequest.Of16(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
     ];
 
     /// <summary>

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -15,8 +16,8 @@ internal sealed class SynchronizeCacheCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.SynchronizeCache10, null, Usage10, c => SynchronizeAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.SynchronizeCache16, null, Usage16, c => SynchronizeAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.SynchronizeCache10, null, ReservationAccess.Write, Usage10, c => SynchronizeAsync(c, BlockRequest.Of10(c.Cdb.Span))),
+        new(OpCode.SynchronizeCache16, null, ReservationAccess.Write, Usage16, c => SynchronizeAsync(c, BlockRequest.Of16(c.Cdb.Span))),
     ];
 
     /// <summary>

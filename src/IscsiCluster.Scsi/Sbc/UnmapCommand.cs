@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -17,7 +18,7 @@ internal sealed class UnmapCommand(Disk disk)
     private const int DescriptorLength = 16;
     private const int DescriptorBlocksOffset = 8;
 
-    public CommandEntry Entry => new(OpCode.Unmap, null, Usage, UnmapAsync);
+    public CommandEntry Entry => new(OpCode.Unmap, null, ReservationAccess.Write, Usage, UnmapAsync);
 
     private async ValueTask<CommandResult> UnmapAsync(CommandContext context)
     {

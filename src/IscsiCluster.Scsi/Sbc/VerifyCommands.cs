@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -28,12 +29,12 @@ internal sealed class VerifyCommands(Disk disk, ReadWriteCommands readWrite)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.Verify10, null, UsageVerify10, c => VerifyAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.Verify12, null, UsageVerify12, c => VerifyAsync(c, BlockRequest.Of12(c.Cdb.Span))),
-        new(OpCode.Verify16, null, UsageVerify16, c => VerifyAsync(c, BlockRequest.Of16(c.Cdb.Span))),
-        new(OpCode.WriteAndVerify10, null, UsageWriteAndVerify10, c => WriteAndVerifyAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.WriteAndVerify12, null, UsageWriteAndVerify12, c => WriteAndVerifyAsync(c, BlockRequest.Of12(c.Cdb.Span))),
-        new(OpCode.WriteAndVerify16, null, UsageWriteAndVerify16, c => WriteAndVerifyAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.Verify10, null, ReservationAccess.Read, UsageVerify10, c => VerifyAsync(c, BlockRequest.Of10(c.Cdb.Span))),
+        new(OpCode.Verify12, null, ReservationAccess.Read, UsageVerify12, c => VerifyAsync(c, BlockRequest.Of12(c.Cdb.Span))),
+        new(OpCode.Verify16, null, ReservationAccess.Read, UsageVerify16, c => VerifyAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.WriteAndVerify10, null, ReservationAccess.Write, UsageWriteAndVerify10, c => WriteAndVerifyAsync(c, BlockRequest.Of10(c.Cdb.Span))),
+        new(OpCode.WriteAndVerify12, null, ReservationAccess.Write, UsageWriteAndVerify12, c => WriteAndVerifyAsync(c, BlockRequest.Of12(c.Cdb.Span))),
+        new(OpCode.WriteAndVerify16, null, ReservationAccess.Write, UsageWriteAndVerify16, c => WriteAndVerifyAsync(c, BlockRequest.Of16(c.Cdb.Span))),
     ];
 
     /// <summary>

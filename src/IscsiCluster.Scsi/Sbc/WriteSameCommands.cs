@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Sbc;
@@ -20,8 +21,8 @@ internal sealed class WriteSameCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.WriteSame10, null, Usage10, c => WriteSameAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.WriteSame16, null, Usage16, c => WriteSameAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.WriteSame10, null, ReservationAccess.Write, Usage10, c => WriteSameAsync(c, BlockRequest.Of10(c.Cdb.Span))),
+        new(OpCode.WriteSame16, null, ReservationAccess.Write, Usage16, c => WriteSameAsync(c, BlockRequest.Of16(c.Cdb.Span))),
     ];
 
     private async ValueTask<CommandResult> WriteSameAsync(CommandContext context, BlockRequest request)

@@ -60,6 +60,24 @@ public enum SenseReason
     /// <summary>UNIT ATTENTION, REPORTED LUNS DATA HAS CHANGED.</summary>
     ReportedLunsDataHasChanged,
 
+    /// <summary>ILLEGAL REQUEST, INVALID RELEASE OF PERSISTENT RESERVATION (RELEASE with another type or scope than the reservation's).</summary>
+    InvalidReleaseOfPersistentReservation,
+
+    /// <summary>UNIT ATTENTION, RESERVATIONS PREEMPTED (SPC-4 5.13.11.4, 5.13.11.6: PREEMPT or CLEAR by another I_T nexus).</summary>
+    ReservationsPreempted,
+
+    /// <summary>UNIT ATTENTION, RESERVATIONS RELEASED (SPC-4 5.13.11.2: a registrants only or all registrants reservation ended).</summary>
+    ReservationsReleased,
+
+    /// <summary>UNIT ATTENTION, REGISTRATIONS PREEMPTED (SPC-4 5.13.11.4: PREEMPT removed this nexus's registration).</summary>
+    RegistrationsPreempted,
+
+    /// <summary>UNIT ATTENTION, ASYMMETRIC ACCESS STATE CHANGED (SPC-4 5.15.2.4: a target port group's access state changed).</summary>
+    AsymmetricAccessStateChanged,
+
+    /// <summary>UNIT ATTENTION, CAPACITY DATA HAS CHANGED (SBC-3 4.6: the number of logical blocks changed).</summary>
+    CapacityDataHasChanged,
+
     /// <summary>HARDWARE ERROR / INTERNAL TARGET FAILURE (44h/00h): the backing store failed in a way no other reason describes.</summary>
     InternalTargetFailure,
 }

@@ -58,6 +58,12 @@ public static class SenseTable
         [SenseReason.ITNexusLossOccurred] = new(SenseKey.UnitAttention, 0x29, 0x07),
         [SenseReason.ModeParametersChanged] = new(SenseKey.UnitAttention, 0x2A, 0x01),
         [SenseReason.ReportedLunsDataHasChanged] = new(SenseKey.UnitAttention, 0x3F, 0x0E),
+        [SenseReason.InvalidReleaseOfPersistentReservation] = new(SenseKey.IllegalRequest, 0x26, 0x04),
+        [SenseReason.ReservationsPreempted] = new(SenseKey.UnitAttention, 0x2A, 0x03),
+        [SenseReason.ReservationsReleased] = new(SenseKey.UnitAttention, 0x2A, 0x04),
+        [SenseReason.RegistrationsPreempted] = new(SenseKey.UnitAttention, 0x2A, 0x05),
+        [SenseReason.AsymmetricAccessStateChanged] = new(SenseKey.UnitAttention, 0x2A, 0x06),
+        [SenseReason.CapacityDataHasChanged] = new(SenseKey.UnitAttention, 0x2A, 0x09),
     }.ToFrozenDictionary();
 
     /// <summary>The sense key, ASC and ASCQ of <paramref name="reason"/>.</summary>

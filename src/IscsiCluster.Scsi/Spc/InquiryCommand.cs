@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Spc;
@@ -35,7 +36,7 @@ internal sealed class InquiryCommand
     }
 
     /// <summary>An entry for the unit's command set.</summary>
-    public CommandEntry Entry => CommandEntry.Sync(OpCode.Inquiry, null, Usage, Handle);
+    public CommandEntry Entry => CommandEntry.Sync(OpCode.Inquiry, null, ReservationAccess.Unrestricted, Usage, Handle);
 
     /// <summary>SPC-4 7.8.15: the unit serial number page holds the serial number as ASCII.</summary>
     public static VpdPage SerialNumberPage(string serialNumber) =>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sbc;
 using IscsiCluster.Scsi.Sense;
 
@@ -33,8 +34,8 @@ internal sealed class ModeSelectCommand(Disk disk, NexusTable nexuses)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        CommandEntry.Sync(OpCode.ModeSelect6, null, Usage6, c => Handle(c, false)),
-        CommandEntry.Sync(OpCode.ModeSelect10, null, Usage10, c => Handle(c, true)),
+        CommandEntry.Sync(OpCode.ModeSelect6, null, ReservationAccess.Write, Usage6, c => Handle(c, false)),
+        CommandEntry.Sync(OpCode.ModeSelect10, null, ReservationAccess.Write, Usage10, c => Handle(c, true)),
     ];
 
     private CommandResult Handle(CommandContext context, bool ten)

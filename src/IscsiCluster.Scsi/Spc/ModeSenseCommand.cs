@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sbc;
 using IscsiCluster.Scsi.Sense;
 
@@ -30,8 +31,8 @@ internal sealed class ModeSenseCommand(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        CommandEntry.Sync(OpCode.ModeSense6, null, Usage6, c => Handle(c, false)),
-        CommandEntry.Sync(OpCode.ModeSense10, null, Usage10, c => Handle(c, true)),
+        CommandEntry.Sync(OpCode.ModeSense6, null, ReservationAccess.Read, Usage6, c => Handle(c, false)),
+        CommandEntry.Sync(OpCode.ModeSense10, null, ReservationAccess.Read, Usage10, c => Handle(c, true)),
     ];
 
     private CommandResult Handle(CommandContext context, bool ten)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
 
@@ -23,7 +24,7 @@ internal sealed class ReportLunsCommand(UnitEngine engine)
     private const byte SelectWellKnown = 0x01;
     private const byte SelectAll = 0x02;
 
-    public CommandEntry Entry => CommandEntry.Sync(OpCode.ReportLuns, null, Usage, Handle);
+    public CommandEntry Entry => CommandEntry.Sync(OpCode.ReportLuns, null, ReservationAccess.Unrestricted, Usage, Handle);
 
     private CommandResult Handle(CommandContext context)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Spc;
@@ -37,7 +38,7 @@ internal sealed class ReportSupportedOperationCodesCommand(Func<CommandSet> comm
     private const byte SupportStandard = 0x3;
 
     public CommandEntry Entry =>
-        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportSupportedOperationCodes, Usage, Handle);
+        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportSupportedOperationCodes, ReservationAccess.Unrestricted, Usage, Handle);
 
     private CommandResult Handle(CommandContext context)
     {

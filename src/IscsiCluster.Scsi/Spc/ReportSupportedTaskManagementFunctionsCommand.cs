@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
 
@@ -18,7 +19,7 @@ internal static class ReportSupportedTaskManagementFunctionsCommand
     private const int AllocationLengthOffset = 6;
 
     public static CommandEntry Entry { get; } =
-        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportSupportedTaskManagementFunctions, Usage, Handle);
+        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportSupportedTaskManagementFunctions, ReservationAccess.Unrestricted, Usage, Handle);
 
     /// <summary>SPC-4 6.37.2, table 254: one bit per function.</summary>
     public static byte[] Build(IReadOnlySet<TaskManagementFunction> supported)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Spc;
@@ -30,7 +31,7 @@ internal static class ReportTargetPortGroupsCommand
     private const byte Preferred = 0x80;                  // PREF
 
     public static CommandEntry Entry { get; } =
-        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportTargetPortGroups, Usage, Handle);
+        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportTargetPortGroups, ReservationAccess.Unrestricted, Usage, Handle);
 
     private static CommandResult Handle(CommandContext context)
     {

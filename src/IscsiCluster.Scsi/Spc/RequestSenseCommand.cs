@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Spc;
@@ -15,7 +16,7 @@ internal sealed class RequestSenseCommand(Func<CommandContext, SenseProblem> pen
 
     private const byte DescBit = 0x01;
 
-    public CommandEntry Entry => CommandEntry.Sync(OpCode.RequestSense, null, Usage, Handle);
+    public CommandEntry Entry => CommandEntry.Sync(OpCode.RequestSense, null, ReservationAccess.Unrestricted, Usage, Handle);
 
     /// <summary>The sense a unit with unit attentions reports: the oldest pending one (cleared), else NO SENSE.</summary>
     public static SenseProblem TakeUnitAttention(CommandContext context) =>

@@ -1,4 +1,5 @@
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Reservations;
 
 namespace IscsiCluster.Scsi.Spc;
 
@@ -8,5 +9,5 @@ internal static class TestUnitReadyCommand
     /// <summary>CDB usage: nothing besides the opcode.</summary>
     public static readonly byte[] Usage = [OpCode.TestUnitReady, 0x00, 0x00, 0x00, 0x00, 0x00];
 
-    public static CommandEntry Entry { get; } = CommandEntry.Sync(OpCode.TestUnitReady, null, Usage, _ => CommandResult.Good);
+    public static CommandEntry Entry { get; } = CommandEntry.Sync(OpCode.TestUnitReady, null, ReservationAccess.Status, Usage, _ => CommandResult.Good);
 }

@@ -1,0 +1,19 @@
+namespace IscsiCluster.Scsi;
+
+/// <summary>
+/// Durable state of one logical unit, kept by the node in its replicated store so it
+/// survives a restart and a failover (ARCHITECTURE invariant 4). Keys are chosen by the
+/// SCSI layer (e.g. <see cref="DiskUnit.PersistentReservationsKey"/>); values are opaque.
+/// Calls are made from the unit's single thread, and a call returns once the value is durable.
+/// </summary>
+public interface IUnitStateStore
+{
+    /// <summary>The value saved under <paramref name="key"/>, or null when there is none.</summary>
+    byte[]? Load(string key);
+
+    /// <summary>Saves <paramref name="value"/> under <paramref name="key"/>, replacing what was there.</summary>
+    void Save(string key, ReadOnlySpan<byte> value);
+
+    /// <summary>Removes <paramref name="key"/>; nothing happens when it is absent.</summary>
+    void Delete(string key);
+}
