@@ -72,13 +72,6 @@ public sealed class NodeHost : IAsyncDisposable
             var provisioner = new LunProvisioner(store);
             system = ActorSystem.Create(settings.Name, loggerFactory);
             var targetRefs = new Dictionary<string, IActorRef>(StringComparer.OrdinalIgnoreCase);
-            var portalAddresses = new List<string>();
-            var directoryOfTargets = new TargetDirectory(targetRefs, new DiscoveryAccess([], null), AskTimeout);
-            var portal = new IscsiPortal(iscsi, system, directoryOfTargets, loggerFactory);
-            await portal.StartAsync(cancellationToken);
-            portalAddresses.Add(FormatTargetAddress(portal.LocalEndPoint, iscsi.TargetPortalGroupTag));
-            NodeLog.PortalListening(logger, portal.LocalEndPoint.ToString());
-
             var unitLogger = loggerFactory.CreateLogger("IscsiCluster.Node.Lun");
             foreach (var target in settings.Targets)
             {
@@ -91,9 +84,20 @@ public sealed class NodeHost : IAsyncDisposable
                 var absentIdentity = Identity(provisioner.TargetId(target.Name));
                 var absentProps = Props.Create(() => new LunActor(new AbsentUnit(absentIdentity), unitLogger));
                 targetRefs[target.Name] = system.ActorOf(
-                    Props.Create(() => new TargetActor(target, portalAddresses, _ => lunProps, absentProps)),
+                    Props.Create(() => new TargetActor(target, _ => lunProps, absentProps)),
                     $"target-{targetRefs.Count + 1}");
             }
+
+            // Targets exist before the portal opens, so the first login already finds them.
+            IscsiPortal? portal = null;
+            var targetDirectory = new TargetDirectory(
+                targetRefs,
+                new DiscoveryAccess([], null),
+                () => [FormatTargetAddress(portal!.LocalEndPoint, iscsi.TargetPortalGroupTag)],
+                AskTimeout);
+            portal = new IscsiPortal(iscsi, system, targetDirectory, loggerFactory);
+            await portal.StartAsync(cancellationToken);
+            NodeLog.PortalListening(logger, portal.LocalEndPoint.ToString());
 
             return new NodeHost(settings, logger, store, system, portal, [.. settings.Targets.Select(t => t.Name)]);
         }
@@ -144,7 +148,8 @@ public sealed class NodeHost : IAsyncDisposable
             NodeLog.LunReady(logger, target.Name, lun.Lun, lun.SizeBytes, lun.BlockSize, volume.VolumeId);
             var identity = Identity(volume.VolumeId);
             var device = new StoreBlockDevice(store, volume.VolumeId, volume.BlockSize, volume.BlockCount);
-            props[lun.Lun] = Props.Create(() => new LunActor(new DiskUnit(identity, device), unitLogger));
+            var state = new StoreUnitState(store, volume.VolumeId);
+            props[lun.Lun] = Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger));
         }
 
         if (!props.ContainsKey(0))

@@ -13,7 +13,6 @@ namespace IscsiCluster.Node.Targets;
 public sealed class TargetActor : ReceiveActor
 {
     private readonly TargetSettings _settings;
-    private readonly IReadOnlyList<string> _portalAddresses;
     private readonly HashSet<IActorRef> _sessions = [];
     private readonly Func<TargetSettings, IReadOnlyDictionary<ulong, Props>> _lunProps;
     private readonly Props _absentLunProps;
@@ -21,17 +20,14 @@ public sealed class TargetActor : ReceiveActor
     private IActorRef _absentLun = ActorRefs.Nobody;
 
     /// <param name="settings">The target's configuration.</param>
-    /// <param name="portalAddresses">TargetAddress values for SendTargets ("ip:port,tpgt").</param>
     /// <param name="lunProps">Makes the Props of each LUN actor, LUN 0 included.</param>
     /// <param name="absentLunProps">The Props of the actor that answers for LUNs that do not exist.</param>
     public TargetActor(
         TargetSettings settings,
-        IReadOnlyList<string> portalAddresses,
         Func<TargetSettings, IReadOnlyDictionary<ulong, Props>> lunProps,
         Props absentLunProps)
     {
         _settings = settings;
-        _portalAddresses = portalAddresses;
         _lunProps = lunProps;
         _absentLunProps = absentLunProps;
 
@@ -83,7 +79,7 @@ public sealed class TargetActor : ReceiveActor
     {
         // Only targets the initiator may log in to are listed (what tgt administrators expect).
         var admitted = _settings.Acl.Admits(request.Initiator.InitiatorName, request.Initiator.Address);
-        Sender.Tell(new Listing(admitted ? new TargetListing(_settings.Name, _portalAddresses) : null));
+        Sender.Tell(new Listing(admitted ? _settings.Name : null));
     }
 
     private void ForgetSession(IActorRef session)
@@ -100,6 +96,6 @@ public sealed class TargetActor : ReceiveActor
     /// <summary>Asks for this target's SendTargets entry as this initiator may see it.</summary>
     public sealed record GetListing(InitiatorContext Initiator);
 
-    /// <summary>The answer to <see cref="GetListing"/>: null when the initiator may not see the target.</summary>
-    public sealed record Listing(TargetListing? Target);
+    /// <summary>The answer to <see cref="GetListing"/>: the target's name, or null when the initiator may not see it.</summary>
+    public sealed record Listing(string? TargetName);
 }

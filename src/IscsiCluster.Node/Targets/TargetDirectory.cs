@@ -4,11 +4,13 @@ using IscsiCluster.Iscsi.Targets;
 namespace IscsiCluster.Node.Targets;
 
 /// <summary>
-/// The portal's view of this node's targets: answers by asking the target actors.
+/// The portal's view of this node's targets: answers by asking the target actors. The
+/// portal addresses are read when asked, since a portal on port 0 learns its port at start.
 /// </summary>
 public sealed class TargetDirectory(
     IReadOnlyDictionary<string, IActorRef> targets,
     DiscoveryAccess discoveryAccess,
+    Func<IReadOnlyList<string>> portalAddresses,
     TimeSpan askTimeout) : ITargetDirectory
 {
     public async ValueTask<IReadOnlyList<TargetListing>> ListTargetsAsync(InitiatorContext initiator, CancellationToken cancellationToken)
@@ -17,9 +19,9 @@ public sealed class TargetDirectory(
         foreach (var target in targets.Values)
         {
             var listing = await target.Ask<TargetActor.Listing>(new TargetActor.GetListing(initiator), askTimeout, cancellationToken);
-            if (listing.Target is not null)
+            if (listing.TargetName is not null)
             {
-                listings.Add(listing.Target);
+                listings.Add(new TargetListing(listing.TargetName, portalAddresses()));
             }
         }
 
