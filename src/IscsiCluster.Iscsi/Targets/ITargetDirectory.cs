@@ -54,7 +54,21 @@ public sealed record TargetAccess(
     IActorRef AbsentLun);
 
 /// <summary>Told by a session to its target actor once it enters full feature phase (Sender is the session actor).</summary>
-public sealed record SessionOpened(IscsiCluster.Scsi.Sam.ITNexus Nexus, IActorRef Session);
+/// <remarks>The optional properties feed the administrator's view (show, session delete); a target copes when they are unset.</remarks>
+public sealed record SessionOpened(IscsiCluster.Scsi.Sam.ITNexus Nexus, IActorRef Session)
+{
+    /// <summary>The InitiatorAlias key of the login (RFC 7143 13.7), or null when none was sent.</summary>
+    public string? InitiatorAlias { get; init; }
+
+    /// <summary>The TCP peer of the session's leading connection, or null when unknown.</summary>
+    public IPEndPoint? InitiatorEndPoint { get; init; }
+
+    /// <summary>The target-assigned session identifying handle (RFC 7143 11.12.6); 0 when unknown.</summary>
+    public ushort Tsih { get; init; }
+
+    /// <summary>The CID of the session's leading connection (RFC 7143 11.12.5).</summary>
+    public ushort ConnectionId { get; init; }
+}
 
 /// <summary>Told by a session to its target actor when it ends.</summary>
 public sealed record SessionClosed(IscsiCluster.Scsi.Sam.ITNexus Nexus, IActorRef Session);

@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using IscsiCluster.Actors;
+using IscsiCluster.Iscsi.Protocol.Pdus;
+using IscsiCluster.Iscsi.Sessions;
+using IscsiCluster.Network;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Iscsi.Connections;
+
+/// <summary>
+/// One iSCSI connection: the login phase (request by request, bounded by the login timeout),
+/// then the full feature phase, where the read loop parses PDUs and Tells each to the session
+/// actor while the <see cref="PduOutbox"/> writes what the session sends.
+/// </summary>
+internal sealed class IscsiConnection
+{
+    // After the session asked to close, how long the initiator has to close its side before the
+    // socket is aborted.
+    private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+
+    private readonly SocketConnection _socket;
+    private readonly PortalContext _portal;
+    private readonly ILogger _logger;
+    private readonly PduOutbox _outbox;
+
+    public IscsiConnection(SocketConnection socket, PortalContext portal)
+    {
+        _socket = socket;
+        _portal = portal;
+        _logger = portal.LoggerFactory.CreateLogger<IscsiConnection>();
+        _outbox = new PduOutbox(socket, _logger);
+    }
+
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        var login = new LoginPhase(_portal, _socket.RemoteEndPoint, _outbox);
+        bool loggedIn;
+        using (var loginTimeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown))
+        {
+            loginTimeout.CancelAfter(_portal.Settings.LoginTimeout);
+            try
+            {
+                loggedIn = await LoginAsync(login, loginTimeout.Token);
+            }
+            catch (OperationCanceledException) when (loginTimeout.IsCancellationRequested)
+            {
+                if (!shutdown.IsCancellationRequested)
+                {
+                    _logger.LoginTimedOut(_socket.RemoteEndPoint, _portal.Settings.LoginTimeout);
+                }
+
+                loggedIn = false;
+            }
+            catch (AskTimeoutException)
+            {
+                _logger.ConnectionEnded(_socket.RemoteEndPoint, "the session registry did not answer during login");
+                loggedIn = false;
+            }
+            catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                _logger.ConnectionEnded(_socket.RemoteEndPoint, $"connection failed during login: {exception.Message}");
+                loggedIn = false;
+            }
+        }
+
+        if (!loggedIn)
+        {
+            // A session may exist if the final response could not be written.
+            login.Session?.Session.Tell(new ConnectionEnded(null));
+            return;
+        }
+
+        var session = login.Session!.Session;
+        var negotiated = login.Negotiated!;
+        _outbox.Start(negotiated.ToWriteOptions());
+        var reading = ReadLoopAsync(session, negotiated.ToReadOptions());
+        if (await Task.WhenAny(reading, _outbox.Completion) != reading)
+        {
+            // The session closed the connection (logout, dropped initiator): the initiator has a
+            // moment to close its side before the socket is aborted.
+            await Task.WhenAny(reading, Task.Delay(CloseLinger, CancellationToken.None));
+            _socket.Abort();
+        }
+
+        var error = await reading;
+        session.Tell(new ConnectionEnded(error));
+        _outbox.Close();
+        await _outbox.Completion;
+    }
+
+    /// <summary>Runs the login dialogue; true once the connection is in full feature phase.</summary>
+    private async Task<bool> LoginAsync(LoginPhase login, CancellationToken cancellationToken)
+    {
+        var input = _socket.Input;
+        var options = new PduReadOptions();
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            var status = PduReader.TryReadPdu(ref buffer, options, out var pdu, out var error);
+            if (status == PduReadStatus.Incomplete)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    _logger.ConnectionEnded(_socket.RemoteEndPoint, "closed during login");
+                    return false;
+                }
+
+                continue;
+            }
+
+            input.AdvanceTo(buffer.Start);
+            if (status == PduReadStatus.Error)
+            {
+                // RFC 7143 6.3: a malformed Login Request ends the login with an initiator error.
+                _logger.ConnectionError(_socket.RemoteEndPoint, error!.Kind, error.Message);
+                if (error.Opcode == IscsiOpcode.LoginRequest)
+                {
+                    PduWriter.Write(_socket.Output, login.Refuse(error.InitiatorTaskTag), default);
+                    await _socket.Output.FlushAsync(cancellationToken);
+                }
+
+                return false;
+            }
+
+            if (pdu is not LoginRequestPdu request)
+            {
+                // RFC 7143 6.1: nothing but Login Requests before full feature phase.
+                _logger.UnexpectedLoginPdu(_socket.RemoteEndPoint, pdu!.Opcode);
+                return false;
+            }
+
+            var step = await login.HandleAsync(request, cancellationToken);
+            PduWriter.Write(_socket.Output, step.Response, default);
+            await _socket.Output.FlushAsync(cancellationToken);
+            switch (step.Outcome)
+            {
+                case LoginOutcome.Failed:
+                    return false;
+                case LoginOutcome.Completed:
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>Parses PDUs and Tells them to the session until the connection ends; returns the error that ended it, if any.</summary>
+    private async Task<Exception?> ReadLoopAsync(IActorRef session, PduReadOptions options)
+    {
+        var input = _socket.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync();
+                var buffer = result.Buffer;
+                var fatal = Drain(session, ref buffer, options);
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (fatal is not null)
+                {
+                    return fatal;
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            return _socket.Closed.IsCancellationRequested ? null : exception;
+        }
+    }
+
+    private System.Net.ProtocolViolationException? Drain(IActorRef session, ref ReadOnlySequence<byte> buffer, in PduReadOptions options)
+    {
+        while (true)
+        {
+            switch (PduReader.TryReadPdu(ref buffer, options, out var pdu, out var error))
+            {
+                case PduReadStatus.Incomplete:
+                    return null;
+                case PduReadStatus.Complete:
+                    session.Tell(pdu!);
+                    break;
+                default:
+                    // Rejects go through the session, which owns StatSN.
+                    session.Tell(error!);
+                    if (error!.ConnectionMustClose)
+                    {
+                        _logger.ConnectionError(_socket.RemoteEndPoint, error.Kind, error.Message);
+                        return new System.Net.ProtocolViolationException(error.Message);
+                    }
+
+                    _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    break;
+            }
+        }
+    }
+}

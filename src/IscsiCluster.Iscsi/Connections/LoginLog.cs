@@ -1,0 +1,30 @@
+using System.Net;
+using IscsiCluster.Iscsi.Protocol.Pdus;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Iscsi.Connections;
+
+/// <summary>Log lines of the login phase and of connections (event ids 2000-2099).</summary>
+internal static partial class LoginLog
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Login from {Remote} failed with status 0x{StatusCode:x4} ({Status}): {Reason}")]
+    public static partial void LoginFailed(this ILogger logger, IPEndPoint remote, ushort statusCode, LoginStatus status, string reason);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Login from {Remote} as {Initiator} succeeded: {SessionType} session to '{Target}', TSIH {Tsih}")]
+    public static partial void LoginSucceeded(this ILogger logger, IPEndPoint remote, string initiator, string sessionType, string target, ushort tsih);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Connection from {Remote} did not finish logging in within {Timeout}; closed")]
+    public static partial void LoginTimedOut(this ILogger logger, IPEndPoint remote, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Kind} ({Message}); the connection is closed")]
+    public static partial void ConnectionError(this ILogger logger, IPEndPoint remote, PduErrorKind kind, string message);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Kind} ({Message}); PDU rejected")]
+    public static partial void PduRejected(this ILogger logger, IPEndPoint remote, PduErrorKind kind, string message);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Connection from {Remote} sent {Opcode} during login; closed")]
+    public static partial void UnexpectedLoginPdu(this ILogger logger, IPEndPoint remote, IscsiOpcode opcode);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Connection from {Remote} ended: {Reason}")]
+    public static partial void ConnectionEnded(this ILogger logger, IPEndPoint remote, string reason);
+}

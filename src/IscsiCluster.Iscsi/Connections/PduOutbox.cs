@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using IscsiCluster.Iscsi.Protocol.Pdus;
+using IscsiCluster.Iscsi.Sessions;
+using IscsiCluster.Network;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Iscsi.Connections;
+
+/// <summary>
+/// The outgoing side of one connection in full feature phase. A session queues PDUs without
+/// waiting and without locks (a concurrent queue and one interlocked flag); a writer on the
+/// thread pool encodes whatever is queued into the pipe and flushes once per batch (or when a
+/// batch grows large), so many PDUs share one send, and the actor never touches the socket.
+/// </summary>
+internal sealed class PduOutbox : IPduSink
+{
+    // Flush inside a batch once this much is buffered, so a long Data-In sequence streams out
+    // instead of piling up in memory.
+    private const long FlushThreshold = 256 * 1024;
+
+    private const int Idle = 0;
+    private const int Writing = 1;
+
+    private readonly ConcurrentQueue<IscsiPdu> _queue = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SocketConnection _connection;
+    private readonly PipeWriter _output;
+    private readonly ILogger _logger;
+    private PduWriteOptions _options;
+    private int _state;
+    private volatile bool _started;
+    private volatile bool _closing;
+
+    public PduOutbox(SocketConnection connection, ILogger logger)
+    {
+        _connection = connection;
+        _output = connection.Output;
+        _logger = logger;
+    }
+
+    /// <summary>Ends once everything queued before <see cref="Close"/> was sent, or the connection failed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Starts writing with the negotiated digests; PDUs queued before are written first.</summary>
+    public void Start(PduWriteOptions options)
+    {
+        _options = options;
+        _started = true;
+        ScheduleWriter();
+    }
+
+    public void Send(IscsiPdu pdu)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _queue.Enqueue(pdu);
+        ScheduleWriter();
+    }
+
+    public void Close()
+    {
+        _closing = true;
+        ScheduleWriter();
+    }
+
+    public void Abort()
+    {
+        _closing = true;
+        _connection.Abort();
+        ScheduleWriter();
+    }
+
+    private void ScheduleWriter()
+    {
+        if (_started && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static outbox => _ = outbox.WriteAsync(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// Drains the queue while it holds this outbox's one writer slot. It gives the slot back
+    /// before the final emptiness check, so a PDU queued at any moment is always written,
+    /// either by this writer or by the one its sender schedules.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var written = false;
+                while (_queue.TryDequeue(out var pdu))
+                {
+                    PduWriter.Write(_output, pdu, _options);
+                    written = true;
+                    if (_output.UnflushedBytes >= FlushThreshold && !await FlushAsync())
+                    {
+                        Finish();
+                        return;
+                    }
+                }
+
+                if (written && !await FlushAsync())
+                {
+                    Finish();
+                    return;
+                }
+
+                if (_closing && _queue.IsEmpty)
+                {
+                    Finish();
+                    return;
+                }
+
+                Volatile.Write(ref _state, Idle);
+                if ((_queue.IsEmpty && !_closing) || Interlocked.CompareExchange(ref _state, Writing, Idle) != Idle)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            // The connection is gone (or a PDU could not be encoded): drop it; the read side
+            // notices and ends the session.
+            _logger.ConnectionEnded(_connection.RemoteEndPoint, $"sending failed: {exception.Message}");
+            _connection.Abort();
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        // Keeps the writer slot taken: nothing is written after this.
+        _closing = true;
+        _completion.TrySetResult();
+    }
+
+    private async ValueTask<bool> FlushAsync()
+    {
+        var result = await _output.FlushAsync();
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+}

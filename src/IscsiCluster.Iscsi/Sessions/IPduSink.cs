@@ -1,0 +1,19 @@
+using IscsiCluster.Iscsi.Protocol.Pdus;
+
+namespace IscsiCluster.Iscsi.Sessions;
+
+/// <summary>
+/// Where a session sends its PDUs: the connection's outbox. Every call returns at once (the
+/// actor never waits for a socket); a writer behind it batches PDUs into few flushes.
+/// </summary>
+internal interface IPduSink
+{
+    /// <summary>Queues a PDU; PDUs are written in the order they are queued.</summary>
+    void Send(IscsiPdu pdu);
+
+    /// <summary>Writes what is queued, then closes the connection.</summary>
+    void Close();
+
+    /// <summary>Closes the connection at once, dropping what is queued.</summary>
+    void Abort();
+}

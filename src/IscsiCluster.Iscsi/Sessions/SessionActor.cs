@@ -1,0 +1,351 @@
+using IscsiCluster.Actors;
+using IscsiCluster.Iscsi.Protocol.Pdus;
+using IscsiCluster.Iscsi.Targets;
+using IscsiCluster.Scsi.Sam;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Iscsi.Sessions;
+
+/// <summary>
+/// One iSCSI session in full feature phase (RFC 7143 section 3.2.2 onwards). Its connection's
+/// read loop Tells it every PDU; it orders commands by CmdSN, gathers write data, hands
+/// complete commands to LUN actors and turns their answers into Data-In and SCSI Response
+/// PDUs, which it queues on the connection's outbox without ever waiting for the socket.
+/// The file is split by PDU family: Commands, DataIn, TaskManagement, Nop, Text, Logout.
+/// </summary>
+internal sealed partial class SessionActor : UntypedActor
+{
+    private readonly SessionParameters _parameters;
+    private readonly IscsiSettings _settings;
+    private readonly ITargetDirectory _directory;
+    private readonly IPduSink _connection;
+    private readonly ILogger _logger;
+    private readonly NegotiatedValues _negotiated;
+    private readonly CommandWindow<object> _window;
+    private readonly Queue<object> _delivery = new();
+    private readonly Dictionary<uint, ScsiTask> _tasks = [];
+    private readonly HashSet<IActorRef> _lunsUsed = [];
+    private readonly string _sessionName;
+    private IReadOnlyDictionary<ulong, IActorRef> _luns;
+    private uint _statSn;
+    private uint _nextTransferTag;
+    private bool _ended;
+
+    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
+    {
+        _parameters = parameters;
+        _settings = settings;
+        _directory = directory;
+        _connection = connection;
+        _logger = logger;
+        _negotiated = parameters.Negotiated;
+        _window = new CommandWindow<object>(parameters.ExpCmdSn, settings.CmdSnWindowDepth);
+        _statSn = parameters.StatSn;
+        _luns = parameters.Target?.Luns ?? new Dictionary<ulong, IActorRef>();
+        _sessionName = $"{parameters.Key.InitiatorName},0x{parameters.Key.Isid:x12} TSIH {parameters.Tsih}";
+    }
+
+    /// <summary>The next CmdSN expected in order, carried by every response (RFC 7143 4.2.2.1).</summary>
+    private uint ExpCmdSn => _window.ExpCmdSn;
+
+    /// <summary>The last CmdSN the initiator may use now, carried by every response.</summary>
+    private uint MaxCmdSn => _window.MaxCmdSn;
+
+    /// <summary>How logs name the session: initiator port and TSIH.</summary>
+    private string SessionName => _sessionName;
+
+    protected override void PreStart()
+    {
+        if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
+        {
+            target.Target.Tell(new SessionOpened(nexus, Self), Self);
+        }
+
+        StartPings();
+        _logger.SessionOpened(SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
+    }
+
+    protected override void PostStop()
+    {
+        StopPings();
+        _logoutDeadline?.Cancel();
+        _connection.Close();
+        if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
+        {
+            foreach (var lun in _lunsUsed)
+            {
+                lun.Tell(new NexusLost(nexus), Self);
+            }
+
+            target.Target.Tell(new SessionClosed(nexus, Self), Self);
+        }
+
+        _logger.SessionClosed(SessionName);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ScsiDataOutPdu dataOut:
+                NoteReceived();
+                HandleDataOut(dataOut);
+                break;
+            case ScsiCommandPdu command:
+                NoteReceived();
+                HandleScsiCommand(command);
+                break;
+            case CommandComplete complete:
+                HandleCommandComplete(complete);
+                break;
+            case IscsiPdu pdu:
+                NoteReceived();
+                HandleOtherPdu(pdu);
+                break;
+            case PduReadError error:
+                HandleReadError(error);
+                break;
+            case ConnectionEnded ended:
+                HandleConnectionEnded(ended);
+                break;
+            case PingTick:
+                HandlePingTick();
+                break;
+            case TaskManagementAnswered answered:
+                HandleTaskManagementAnswered(answered);
+                break;
+            case TargetsListed listed:
+                HandleTargetsListed(listed);
+                break;
+            case LunMapChanged changed:
+                _luns = changed.Luns;
+                break;
+            case CloseSession close:
+                HandleCloseSession(close);
+                break;
+            case LogoutGraceExpired:
+                _logger.LogoutGraceExpired(SessionName);
+                EndNow();
+                break;
+            case EndSession end:
+                HandleEndSession(end);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void HandleOtherPdu(IscsiPdu pdu)
+    {
+        switch (pdu)
+        {
+            case NopOutPdu nop:
+                HandleNopOut(nop);
+                break;
+            case TaskManagementRequestPdu request:
+                OfferOrdered(request, request.Immediate, request.CmdSN);
+                break;
+            case TextRequestPdu text:
+                OfferOrdered(text, text.Immediate, text.CmdSN);
+                break;
+            case LogoutRequestPdu logout:
+                OfferOrdered(logout, logout.Immediate, logout.CmdSN);
+                break;
+            case SnackPdu:
+                // RFC 7143 11.16: SNACK needs ErrorRecoveryLevel > 0; this target negotiates 0.
+                SendReject(RejectReason.ProtocolError, pdu);
+                break;
+            case LoginRequestPdu:
+                // RFC 7143 11.12: a Login Request in full feature phase is a protocol error.
+                SendReject(RejectReason.ProtocolError, pdu);
+                break;
+            default:
+                _logger.UnsupportedOpcode(SessionName, pdu.Opcode);
+                SendReject(RejectReason.CommandNotSupported, pdu);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Puts a non-SCSI request through the CmdSN window (RFC 7143 3.2.2.1) unless it is
+    /// immediate, then runs whatever has become deliverable.
+    /// </summary>
+    private void OfferOrdered(IscsiPdu request, bool immediate, uint cmdSn)
+    {
+        if (immediate)
+        {
+            RunOrdered(request);
+            return;
+        }
+
+        if (!TryOffer(cmdSn, request))
+        {
+            return;
+        }
+
+        Deliver();
+    }
+
+    private bool TryOffer(uint cmdSn, object item)
+    {
+        var verdict = _window.Offer(cmdSn, item);
+        if (verdict == WindowVerdict.Accepted)
+        {
+            return true;
+        }
+
+        // RFC 7143 3.2.2.1: commands outside the window (or duplicates) are silently dropped.
+        _logger.CommandDropped(SessionName, cmdSn, ExpCmdSn, MaxCmdSn, verdict);
+        return false;
+    }
+
+    /// <summary>Hands on, in CmdSN order, everything whose turn has come and that is ready.</summary>
+    private void Deliver()
+    {
+        while (_window.TryTakeNext(out var item))
+        {
+            _delivery.Enqueue(item);
+        }
+
+        while (_delivery.TryPeek(out var head))
+        {
+            if (head is ScsiTask task)
+            {
+                if (task.Stage == TaskStage.Aborted)
+                {
+                    _delivery.Dequeue();
+                    _window.Complete();
+                    continue;
+                }
+
+                if (!task.DataComplete)
+                {
+                    return;
+                }
+
+                _delivery.Dequeue();
+                Execute(task);
+            }
+            else
+            {
+                _delivery.Dequeue();
+                _window.Complete();
+                if (head is IscsiPdu request)
+                {
+                    RunOrdered(request);
+                }
+            }
+        }
+    }
+
+    private void RunOrdered(IscsiPdu request)
+    {
+        switch (request)
+        {
+            case NopOutPdu nop:
+                AnswerNopOut(nop);
+                break;
+            case TaskManagementRequestPdu taskManagement:
+                HandleTaskManagement(taskManagement);
+                break;
+            case TextRequestPdu text:
+                HandleTextRequest(text);
+                break;
+            case LogoutRequestPdu logout:
+                HandleLogout(logout);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A PDU the connection could not parse (RFC 7143 7.8, 11.17): a Reject carrying its header
+    /// when the stream is still in sync; the connection ends when it is not.
+    /// </summary>
+    private void HandleReadError(PduReadError error)
+    {
+        if (error.RejectReason is { } reason)
+        {
+            SendReject(reason, error.Header);
+        }
+
+        if (error.ConnectionMustClose)
+        {
+            _connection.Close();
+            EndNow();
+        }
+    }
+
+    private void HandleConnectionEnded(ConnectionEnded ended)
+    {
+        if (ended.Error is { } error)
+        {
+            _logger.ConnectionFailed(SessionName, error);
+        }
+
+        EndNow();
+    }
+
+    private void HandleEndSession(EndSession end)
+    {
+        if (end.Reason == SessionEndReason.PortalStopping)
+        {
+            // RFC 7143 11.9.1 AsyncEvent 3: the target drops all connections of the session.
+            _connection.Send(new AsyncMessagePdu
+            {
+                AsyncEvent = AsyncEvent.SessionDropping,
+                StatSN = _statSn++,
+                ExpCmdSN = ExpCmdSn,
+                MaxCmdSN = MaxCmdSn,
+                Parameter2 = _negotiated.DefaultTime2Wait,
+                Parameter3 = _negotiated.DefaultTime2Retain,
+            });
+            _connection.Close();
+        }
+
+        _logger.SessionEnded(SessionName, end.Reason);
+        EndNow();
+    }
+
+    /// <summary>Stops the session; PostStop tells the target and the LUNs.</summary>
+    private void EndNow()
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        Context.Stop(Self);
+    }
+
+    private uint NextTransferTag()
+    {
+        // 0xffffffff is the reserved tag (RFC 7143 11.2.1.8).
+        var tag = _nextTransferTag++;
+        if (tag == BasicHeaderSegment.ReservedTag)
+        {
+            tag = _nextTransferTag++;
+        }
+
+        return tag;
+    }
+
+    private void SendReject(RejectReason reason, IscsiPdu offending) => SendReject(reason, PduHeaders.Encode(offending));
+
+    /// <summary>RFC 7143 11.17: a Reject carries the rejected PDU's header as its data.</summary>
+    private void SendReject(RejectReason reason, ReadOnlyMemory<byte> header)
+    {
+        _connection.Send(new RejectPdu
+        {
+            Reason = reason,
+            StatSN = _statSn++,
+            ExpCmdSN = ExpCmdSn,
+            MaxCmdSN = MaxCmdSn,
+            Data = header,
+        });
+    }
+}
+
+/// <summary>Told by the connection when it has ended (peer closed, reset, protocol error); Error is null for a clean close.</summary>
+internal sealed record ConnectionEnded(Exception? Error);

@@ -1,0 +1,65 @@
+using System.Net;
+using IscsiCluster.Config;
+using HoconConfig = IscsiCluster.Config.Config;
+
+namespace IscsiCluster.Iscsi.Tests;
+
+public sealed class IscsiSettingsTests
+{
+    [Fact]
+    public void ReferenceDefaultsAreReadWithTheirUnits()
+    {
+        var settings = IscsiSettings.Create(HoconConfig.Empty);
+
+        Assert.Equal(new IPEndPoint(IPAddress.Any, 3260), settings.ListenEndPoint);
+        Assert.Equal(TimeSpan.FromSeconds(15), settings.LoginTimeout);
+        Assert.Equal(128, settings.CmdSnWindowDepth);
+        Assert.Equal(256 * 1024, settings.Negotiation.MaxRecvDataSegmentLength);
+        Assert.Equal(1024 * 1024, settings.Negotiation.MaxBurstLength);
+        Assert.False(settings.Negotiation.InitialR2T);
+    }
+
+    [Fact]
+    public void OverridesReplaceDefaults()
+    {
+        var settings = IscsiSettings.Create(HoconConfig.ParseString("""
+            iscsi-cluster.iscsi {
+              port = 3261
+              nop-in-interval = 250ms
+              negotiation.max-burst-length = 512 KiB
+            }
+            """));
+
+        Assert.Equal(3261, settings.ListenEndPoint.Port);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), settings.NopInInterval);
+        Assert.Equal(512 * 1024, settings.Negotiation.MaxBurstLength);
+    }
+
+    [Theory]
+    [InlineData("port = 70000")]
+    [InlineData("listen-address = \"not an address\"")]
+    [InlineData("cmdsn-window-depth = 0")]
+    [InlineData("login-timeout = 0s")]
+    [InlineData("negotiation.max-recv-data-segment-length = 100")]
+    [InlineData("negotiation.first-burst-length = 2 MiB")]
+    [InlineData("negotiation.default-time-2-wait = 1500ms")]
+    public void InvalidValuesAreRefusedNamingTheKey(string setting)
+    {
+        var config = HoconConfig.ParseString($"iscsi-cluster.iscsi {{ {setting} }}");
+
+        var error = Assert.Throws<ConfigException>(() => IscsiSettings.Create(config));
+
+        Assert.Contains(setting.Split(' ')[0], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NegotiationSettingsMapOntoTheNegotiatorsLimits()
+    {
+        var limits = IscsiSettings.Create(HoconConfig.Empty).Negotiation.ToLimits();
+
+        Assert.Equal(1, limits.MaxConnections);
+        Assert.Equal(0, limits.ErrorRecoveryLevel);
+        Assert.True(limits.DataPduInOrder);
+        Assert.Equal(256 * 1024, limits.FirstBurstLength);
+    }
+}
