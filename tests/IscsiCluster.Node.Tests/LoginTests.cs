@@ -15,7 +15,8 @@ public sealed class LoginTests
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains($"Target:{TestNode.TargetName}", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"Lun:0\s+Type:\S*(CONTROLLER|ARRAY)", result.Output);
-        Assert.Matches(@"Lun:1\s+Type:DIRECT_ACCESS.*\(Size:64M\)", result.Output);
+        // libiscsi prints the size as (last LBA x block length) in whole MiB: 63M for a 64 MiB disk, as with tgt.
+        Assert.Matches(@"Lun:1\s+Type:DIRECT_ACCESS \(Size:63M\)", result.Output);
     }
 
     [Fact]
@@ -26,8 +27,9 @@ public sealed class LoginTests
         var result = await ExternalTool.RunAsync("iscsi-readcapacity16", [node.Url(1)]);
 
         Assert.True(result.ExitCode == 0, result.All);
-        Assert.Contains("Logical Block Length:512", result.Output, StringComparison.Ordinal);
-        Assert.Contains($"Total capacity:{64L * 1024 * 1024}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("LOGICAL BLOCK LENGTH IN BYTES:512", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Total size:{64L * 1024 * 1024}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("LBPME:1 LBPRZ:1", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,16 +41,18 @@ public sealed class LoginTests
             string first;
             await using (var node = await TestNode.StartAsync(dataDirectory: dataDirectory))
             {
-                var result = await ExternalTool.RunAsync("iscsi-inq", ["-e", "1", "-c", "0x83", node.Url(1)]);
+                var result = await ExternalTool.RunAsync("iscsi-inq", ["-e", "1", "-c", "131", node.Url(1)]);
                 Assert.True(result.ExitCode == 0, result.All);
                 first = result.Output;
             }
 
             await using (var node = await TestNode.StartAsync(dataDirectory: dataDirectory))
             {
-                var result = await ExternalTool.RunAsync("iscsi-inq", ["-e", "1", "-c", "0x83", node.Url(1)]);
+                var result = await ExternalTool.RunAsync("iscsi-inq", ["-e", "1", "-c", "131", node.Url(1)]);
                 Assert.True(result.ExitCode == 0, result.All);
-                Assert.Contains("NAA", first, StringComparison.OrdinalIgnoreCase);
+                Assert.Contains("Designator Type:(3) NAA", first, StringComparison.Ordinal);
+                Assert.Contains("Designator Type:(4) RELATIVE_TARGET_PORT", first, StringComparison.Ordinal);
+                Assert.Contains("Designator Type:(5) TARGET_PORT_GROUP", first, StringComparison.Ordinal);
                 Assert.Equal(first, result.Output);
             }
         }
