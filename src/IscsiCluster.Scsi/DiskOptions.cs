@@ -13,14 +13,17 @@ public sealed record DiskOptions
     /// <summary>OPTIMAL TRANSFER LENGTH.</summary>
     public int OptimalTransferBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>MAXIMUM UNMAP LBA COUNT, in bytes (UNMAP and WRITE SAME with UNMAP).</summary>
-    public long MaximumUnmapBytes { get; init; } = 1L << 30;
+    /// <summary>MAXIMUM UNMAP LBA COUNT, in bytes (one UNMAP command).</summary>
+    public long MaximumUnmapBytes { get; init; } = 256L << 20;
 
     /// <summary>MAXIMUM UNMAP BLOCK DESCRIPTOR COUNT.</summary>
     public int MaximumUnmapDescriptors { get; init; } = 256;
 
-    /// <summary>MAXIMUM WRITE SAME LENGTH, in bytes.</summary>
-    public long MaximumWriteSameBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// MAXIMUM WRITE SAME LENGTH, in bytes (with or without UNMAP). It bounds how many blocks
+    /// one command rewrites while the LUN actor serves nothing else.
+    /// </summary>
+    public long MaximumWriteSameBytes { get; init; } = 16L << 20;
 
     /// <summary>MAXIMUM COMPARE AND WRITE LENGTH, in logical blocks (1..255).</summary>
     public byte MaximumCompareAndWriteBlocks { get; init; } = 1;

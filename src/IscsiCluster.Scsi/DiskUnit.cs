@@ -1,5 +1,6 @@
 using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
+using IscsiCluster.Scsi.Copy;
 using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sbc;
@@ -11,7 +12,8 @@ namespace IscsiCluster.Scsi;
 /// <summary>
 /// A direct access block device (SBC-3) over an <see cref="IBlockDevice"/>: thin
 /// provisioned, no protection information, one command at a time, with persistent
-/// reservations (SPC-4 5.13) and SPC-2 RESERVE/RELEASE.
+/// reservations (SPC-4 5.13), SPC-2 RESERVE/RELEASE and a copy manager for EXTENDED COPY
+/// within the unit (SPC-4 6.3).
 /// </summary>
 public sealed class DiskUnit : IScsiUnit
 {
@@ -24,6 +26,7 @@ public sealed class DiskUnit : IScsiUnit
     private readonly UnitEngine _engine;
     private readonly IBlockDevice _device;
     private readonly ReservationState _reservations = new();
+    private readonly ExtendedCopyCommands _copyManager;
     private long _blockCount;
 
     /// <param name="identity">What the unit reports about itself.</param>
@@ -57,6 +60,7 @@ public sealed class DiskUnit : IScsiUnit
                 .. BlockVpdPages.For(disk),
             ]);
         var readWrite = new ReadWriteCommands(disk);
+        _copyManager = new ExtendedCopyCommands(disk, DeviceIdentification.NaaDesignation(identity), CopyLimits.Default);
         _engine.Commands = new CommandSet(
         [
             TestUnitReadyCommand.Entry,
@@ -70,6 +74,10 @@ public sealed class DiskUnit : IScsiUnit
             .. new WriteSameCommands(disk).Entries,
             new UnmapCommand(disk).Entry,
             new CompareAndWriteCommand(disk).Entry,
+            new OrWriteCommand(disk, readWrite).Entry,
+            new WriteAtomicCommand(disk, readWrite).Entry,
+            .. ReadDefectDataCommands.Entries,
+            .. _copyManager.Entries,
             .. new VerifyCommands(disk, readWrite).Entries,
             new GetLbaStatusCommand(disk).Entry,
             .. new PreFetchCommands(disk, readWrite).Entries,
@@ -122,11 +130,13 @@ public sealed class DiskUnit : IScsiUnit
 
     /// <summary>
     /// <inheritdoc />
-    /// An SPC-2 reservation of that nexus ends with it (SPC-2 5.5.1); registrations stay (SPC-4 5.13.7).
+    /// An SPC-2 reservation of that nexus ends with it (SPC-2 5.5.1); registrations stay (SPC-4 5.13.7);
+    /// the copy results held for it are dropped.
     /// </summary>
     public void OnNexusLost(ITNexus nexus)
     {
         _engine.OnNexusLost(nexus);
+        _copyManager.Forget(NexusKey.From(nexus));
         if (_reservations.Spc2Holder == NexusKey.From(nexus))
         {
             _reservations.Spc2Holder = null;

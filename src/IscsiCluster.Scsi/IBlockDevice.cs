@@ -17,7 +17,11 @@ public interface IBlockDevice
     /// <summary>Reads blocks; blocks never written (or unmapped) read as zeros.</summary>
     ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes blocks. With <paramref name="forceUnitAccess"/> it returns only once the data is on stable storage.</summary>
+    /// <summary>
+    /// Writes blocks, all or nothing: after a failure or a power loss either every block of the
+    /// call holds the new data or none does (WRITE ATOMIC relies on it). With
+    /// <paramref name="forceUnitAccess"/> it returns only once the data is on stable storage.
+    /// </summary>
     ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default);
 
     /// <summary>Makes every completed write durable (SYNCHRONIZE CACHE).</summary>

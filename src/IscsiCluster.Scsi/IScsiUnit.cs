@@ -12,7 +12,8 @@ public interface IScsiUnit
     /// Runs one command. The answer's DataIn never exceeds <see cref="ExecuteCommand.DataInLength"/>;
     /// its TransferLength is what the command moves before that cut (data-in: the data up to
     /// the CDB's ALLOCATION LENGTH or the blocks read; data-out: the bytes the CDB asks for;
-    /// zero on CHECK CONDITION). Sense is fixed format (D_SENSE is zero).
+    /// zero on CHECK CONDITION, except when a write's data-out ends inside a block, where it
+    /// stays the CDB's bytes so the transport reports the overflow). Sense is fixed format (D_SENSE is zero).
     /// </summary>
     ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default);
 

@@ -194,7 +194,7 @@ internal sealed class UnitEngine
         if (result.Problem is { } problem)
         {
             return new CommandComplete(command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty,
-                SenseTable.BuildFixed(problem), 0);
+                SenseTable.BuildFixed(problem), result.TransferLength);
         }
 
         var dataIn = result.DataIn;

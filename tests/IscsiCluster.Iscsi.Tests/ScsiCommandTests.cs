@@ -104,6 +104,38 @@ public sealed class ScsiCommandTests : TestKit
     }
 
     [Fact]
+    public async Task WriteWithAnExpectedLengthBelowItsCdbWritesWhatArrivedAndReportsResidualOverflow()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await LoggedInAsync(portal);
+        var pattern = Pattern(Block, seed: 7);
+
+        await initiator.SendAsync(initiator.Command(TestInitiator.Write10(50, 2), write: true, expectedLength: Block, immediateData: pattern));
+        var response = await initiator.ReceiveAsync<ScsiResponsePdu>();
+
+        Assert.Equal((byte)ScsiStatus.Good, response.Status);
+        Assert.True(response.ResidualOverflow);
+        Assert.Equal((uint)Block, response.ResidualCount);
+        Assert.Equal(pattern, portal.Disk.Contents.Slice(50 * Block, Block).ToArray());
+        Assert.All(portal.Disk.Contents.Slice(51 * Block, Block).ToArray(), b => Assert.Equal(0, b));
+    }
+
+    [Fact]
+    public async Task WriteWhoseDataEndsInsideABlockIsRefusedWithResidualOverflow()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await LoggedInAsync(portal);
+
+        await initiator.SendAsync(initiator.Command(TestInitiator.Write10(60, 1), write: true, expectedLength: 200, immediateData: Pattern(200, seed: 8)));
+        var response = await initiator.ReceiveAsync<ScsiResponsePdu>();
+
+        Assert.Equal((byte)ScsiStatus.CheckCondition, response.Status);
+        Assert.True(response.ResidualOverflow);
+        Assert.Equal((uint)(Block - 200), response.ResidualCount);
+        Assert.All(portal.Disk.Contents.Slice(60 * Block, Block).ToArray(), b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public async Task WriteWithUnsolicitedDataOutAfterImmediateDataReachesTheDisk()
     {
         await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);

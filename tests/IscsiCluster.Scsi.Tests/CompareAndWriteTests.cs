@@ -76,8 +76,24 @@ public class CompareAndWriteTests
         Harness.AssertLbaOutOfRange(Harness.Run(_unit, Cdb(99, 2), new byte[4 * BlockSize]));
 
     [Fact]
-    public void DataOutForOnlyTheCompareHalfIsInvalidFieldInCommandInformationUnit() =>
-        Harness.AssertSense(Harness.Run(_unit, Cdb(0, 1), new byte[BlockSize]), 0x5, 0x0E, 0x03);
+    public void DataOutForOnlyTheCompareHalfIsInvalidFieldInCdbAtTheCount()
+    {
+        Harness.AssertInvalidField(Harness.Run(_unit, Cdb(0, 1), new byte[BlockSize]), 13);
+
+        Assert.Empty(_device.Writes);
+    }
+
+    [Fact]
+    public void DataOutLongerThanBothInstancesIsInvalidFieldInCdbAtTheCount()
+    {
+        Harness.AssertInvalidField(Harness.Run(_unit, Cdb(0, 1), new byte[4 * BlockSize]), 13);
+
+        Assert.Empty(_device.Writes);
+    }
+
+    [Fact]
+    public void ZeroBlocksWithDataOutIsInvalidFieldInCdbAtTheCount() =>
+        Harness.AssertInvalidField(Harness.Run(_unit, Cdb(0, 0), new byte[2 * BlockSize]), 13);
 
     [Fact]
     public void WrprotectIsInvalidFieldInCdb() =>

@@ -155,9 +155,9 @@ public class InquiryTests
         Assert.Equal(1, page[5]);                               // MAXIMUM COMPARE AND WRITE LENGTH
         Assert.Equal(64u, BinaryPrimitives.ReadUInt32BigEndian(page.AsSpan(8)));
         Assert.Equal(8u, BinaryPrimitives.ReadUInt32BigEndian(page.AsSpan(12)));
-        Assert.Equal((1u << 30) / 512, BinaryPrimitives.ReadUInt32BigEndian(page.AsSpan(20)));
+        Assert.Equal((256u << 20) / 512, BinaryPrimitives.ReadUInt32BigEndian(page.AsSpan(20)));
         Assert.Equal(256u, BinaryPrimitives.ReadUInt32BigEndian(page.AsSpan(24)));
-        Assert.Equal((1ul << 30) / 512, BinaryPrimitives.ReadUInt64BigEndian(page.AsSpan(36)));
+        Assert.Equal((16ul << 20) / 512, BinaryPrimitives.ReadUInt64BigEndian(page.AsSpan(36)));
     }
 
     [Fact]

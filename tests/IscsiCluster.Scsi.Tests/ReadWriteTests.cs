@@ -156,12 +156,40 @@ public class ReadWriteTests
         Assert.Equal([(1L, 1, true), (2L, 1, false)], _device.Writes);
     }
 
-    [Fact]
-    public void ShortDataOutIsInvalidFieldInCommandInformationUnit()
+    [Theory]
+    [InlineData("6")]
+    [InlineData("10")]
+    [InlineData("12")]
+    [InlineData("16")]
+    public void DataOutOfWholeBlocksShorterThanTheCdbWritesTheBlocksThatArrivedAndReportsTheCdbLength(string size)
     {
-        var answer = Harness.Run(_unit, Harness.Rw10(OpCode.Write10, 0, 2), new byte[BlockSize]);
+        var data = Harness.Pattern(BlockSize, 4);
+
+        var answer = Harness.Run(_unit, Write(size, 3, 2), data);
+
+        Harness.AssertGood(answer);
+        Assert.Equal(2 * BlockSize, answer.TransferLength);
+        Assert.Equal((3L, 1, false), _device.Writes.Single());
+        Assert.Equal(data, _device.Block(3).ToArray());
+    }
+
+    [Fact]
+    public void NoDataOutForAWriteWritesNothingAndReportsTheCdbLength()
+    {
+        var answer = Harness.Run(_unit, Harness.Rw10(OpCode.Write10, 0, 1));
+
+        Harness.AssertGood(answer);
+        Assert.Equal(BlockSize, answer.TransferLength);
+        Assert.Empty(_device.Writes);
+    }
+
+    [Fact]
+    public void DataOutEndingInsideABlockIsInvalidFieldInCommandInformationUnitWithTheCdbLength()
+    {
+        var answer = Harness.Run(_unit, Harness.Rw10(OpCode.Write10, 0, 1), new byte[200]);
 
         Harness.AssertSense(answer, 0x5, 0x0E, 0x03);
+        Assert.Equal(BlockSize, answer.TransferLength);
         Assert.Empty(_device.Writes);
     }
 

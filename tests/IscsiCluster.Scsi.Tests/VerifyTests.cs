@@ -113,4 +113,28 @@ public class VerifyTests
     [Fact]
     public void WriteAndVerifyWithProtectIsInvalidFieldInCdb() =>
         Harness.AssertInvalidField(Harness.Run(_unit, Harness.Rw10(OpCode.WriteAndVerify10, 0, 1, 0x20), new byte[BlockSize]), 1, 5);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void WriteAndVerifyWithWholeBlocksShorterThanTheCdbWritesThoseAndReportsTheCdbLength(string size)
+    {
+        var data = Harness.Pattern(BlockSize, 6);
+
+        var answer = Harness.Run(_unit, WriteAndVerify(size, 40, 2), data);
+
+        Harness.AssertGood(answer);
+        Assert.Equal(2 * BlockSize, answer.TransferLength);
+        Assert.Equal((40L, 1, true), _device.Writes.Single());
+        Assert.Equal(data, _device.Block(40).ToArray());
+    }
+
+    [Fact]
+    public void WriteAndVerifyWithDataOutEndingInsideABlockIsInvalidFieldInCommandInformationUnit()
+    {
+        var answer = Harness.Run(_unit, WriteAndVerify("10", 0, 1), new byte[200]);
+
+        Harness.AssertSense(answer, 0x5, 0x0E, 0x03);
+        Assert.Equal(BlockSize, answer.TransferLength);
+        Assert.Empty(_device.Writes);
+    }
 }

@@ -82,8 +82,33 @@ public class WriteSameTests
     }
 
     [Fact]
-    public void ZeroBlocksIsInvalidFieldInCdbBecauseWsnzIsOne() =>
+    public void ZeroBlocksIsInvalidFieldInCdbBecauseWsnzIsOne()
+    {
         Harness.AssertInvalidField(Harness.Run(_unit, Harness.Rw10(OpCode.WriteSame10, 0, 0), new byte[BlockSize]), 7);
+
+        Assert.Empty(_device.Writes);
+    }
+
+    [Fact]
+    public void BlockLimitsPageReportsWsnzOneAndTheMaximumLength()
+    {
+        var page = Harness.Run(_unit, Harness.Inquiry(evpd: true, page: 0xB0)).DataIn.Span;
+
+        Assert.Equal(1, page[4] & 0x01);
+        Assert.Equal(4096UL, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(page[36..]));
+    }
+
+    [Fact]
+    public void DataOutLongerThanOneBlockIsInvalidFieldInCommandInformationUnit()
+    {
+        Harness.AssertSense(Harness.Run(_unit, Harness.Rw16(OpCode.WriteSame16, 0, 1, 0x08), new byte[2 * BlockSize]), 0x5, 0x0E, 0x03);
+
+        Assert.Empty(_device.Unmaps);
+    }
+
+    [Fact]
+    public void DataOutShorterThanOneBlockIsInvalidFieldInCommandInformationUnit() =>
+        Harness.AssertSense(Harness.Run(_unit, Harness.Rw16(OpCode.WriteSame16, 0, 1, 0x08), new byte[BlockSize / 2]), 0x5, 0x0E, 0x03);
 
     [Fact]
     public void MoreThanTheMaximumIsInvalidFieldInCdb() =>

@@ -34,6 +34,14 @@ internal readonly record struct CommandResult(ScsiStatus Status, ReadOnlyMemory<
     /// <summary>CHECK CONDITION for <paramref name="problem"/>.</summary>
     public static CommandResult Check(SenseProblem problem) => new(ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, 0, problem);
 
+    /// <summary>
+    /// CHECK CONDITION for <paramref name="problem"/> that still reports what the command
+    /// asked to move (<paramref name="transferLength"/> bytes), so the transport can tell the
+    /// initiator by how much its expected data transfer length fell short (RFC 7143 11.4.5.1).
+    /// </summary>
+    public static CommandResult Check(SenseProblem problem, long transferLength) =>
+        new(ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, transferLength, problem);
+
     /// <summary>CHECK CONDITION for a problem.</summary>
     public static implicit operator CommandResult(SenseProblem problem) => Check(problem);
 

@@ -21,22 +21,28 @@ public static class OpCode
     public const byte Verify10 = 0x2F;
     public const byte SynchronizeCache10 = 0x35;
     public const byte PreFetch10 = 0x34;
+    public const byte ReadDefectData10 = 0x37;
     public const byte WriteSame10 = 0x41;
     public const byte Unmap = 0x42;
+    public const byte Sanitize = 0x48;
     public const byte ModeSelect10 = 0x55;
     public const byte Reserve10 = 0x56;
     public const byte Release10 = 0x57;
     public const byte ModeSense10 = 0x5A;
     public const byte PersistentReserveIn = 0x5E;
     public const byte PersistentReserveOut = 0x5F;
+    public const byte ExtendedCopy = 0x83;
+    public const byte ReceiveCopyResults = 0x84;
     public const byte Read16 = 0x88;
     public const byte CompareAndWrite = 0x89;
     public const byte Write16 = 0x8A;
+    public const byte OrWrite16 = 0x8B;
     public const byte WriteAndVerify16 = 0x8E;
     public const byte Verify16 = 0x8F;
     public const byte PreFetch16 = 0x90;
     public const byte SynchronizeCache16 = 0x91;
     public const byte WriteSame16 = 0x93;
+    public const byte WriteAtomic16 = 0x9C;
     public const byte ServiceActionIn16 = 0x9E;
     public const byte ReportLuns = 0xA0;
     public const byte MaintenanceIn = 0xA3;
@@ -44,6 +50,7 @@ public static class OpCode
     public const byte Write12 = 0xAA;
     public const byte WriteAndVerify12 = 0xAE;
     public const byte Verify12 = 0xAF;
+    public const byte ReadDefectData12 = 0xB7;
 }
 
 /// <summary>Service actions of the opcodes that carry one (SBC-3 5.1, SPC-4 6.x).</summary>
@@ -90,6 +97,15 @@ public static class ServiceAction
 
     /// <summary>PERSISTENT RESERVE OUT / REGISTER AND MOVE.</summary>
     public const ushort RegisterAndMove = 0x07;
+
+    /// <summary>EXTENDED COPY(LID1), SPC-4 6.3.</summary>
+    public const ushort ExtendedCopyLid1 = 0x00;
+
+    /// <summary>RECEIVE COPY RESULTS / COPY STATUS (LID1), SPC-4 6.18.2.</summary>
+    public const ushort CopyStatus = 0x00;
+
+    /// <summary>RECEIVE COPY RESULTS / OPERATING PARAMETERS, SPC-4 6.18.4.</summary>
+    public const ushort OperatingParameters = 0x03;
 
     /// <summary>MAINTENANCE IN / REPORT TARGET PORT GROUPS, SPC-4 6.36.</summary>
     public const ushort ReportTargetPortGroups = 0x0A;

@@ -20,15 +20,17 @@ internal enum ReservationAccess
     Status,
 
     /// <summary>
-    /// Reads the medium or the unit's parameters (READ, VERIFY, PRE-FETCH, GET LBA STATUS, MODE SENSE):
+    /// Reads the medium or the unit's parameters (READ, VERIFY, PRE-FETCH, GET LBA STATUS, MODE SENSE,
+    /// READ DEFECT DATA):
     /// allowed under Write Exclusive types, in conflict under Exclusive Access unless the nexus is
     /// registered and the type is registrants only or all registrants.
     /// </summary>
     Read,
 
     /// <summary>
-    /// Changes the medium or the unit's parameters (WRITE, UNMAP, WRITE SAME, COMPARE AND WRITE,
-    /// SYNCHRONIZE CACHE, MODE SELECT, START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL): in conflict
+    /// Changes the medium or the unit's parameters (WRITE, ORWRITE, WRITE ATOMIC, UNMAP, WRITE SAME,
+    /// COMPARE AND WRITE, EXTENDED COPY and RECEIVE COPY RESULTS, SYNCHRONIZE CACHE, MODE SELECT,
+    /// START STOP UNIT, PREVENT ALLOW MEDIUM REMOVAL): in conflict
     /// under every type unless the nexus is registered and the type is registrants only or all registrants.
     /// </summary>
     Write,

@@ -39,6 +39,10 @@ internal static class BlockVpdPages
         BinaryPrimitives.WriteUInt32BigEndian(payload[20..], (uint)disk.Options.MaximumUnmapDescriptors);
         BinaryPrimitives.WriteUInt32BigEndian(payload[24..], 1u << disk.Options.LogicalBlocksPerPhysicalBlockExponent); // OPTIMAL UNMAP GRANULARITY
         BinaryPrimitives.WriteUInt64BigEndian(payload[32..], disk.MaximumWriteSameBlocks);
+
+        // SBC-4 6.6.4: MAXIMUM ATOMIC TRANSFER LENGTH (WRITE ATOMIC(16)); ATOMIC ALIGNMENT and
+        // ATOMIC TRANSFER LENGTH GRANULARITY zero (no constraint); no atomic boundaries.
+        BinaryPrimitives.WriteUInt32BigEndian(payload[40..], disk.MaximumTransferBlocks);
         return page;
     }
 

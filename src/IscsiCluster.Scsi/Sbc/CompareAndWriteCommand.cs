@@ -36,11 +36,15 @@ internal sealed class CompareAndWriteCommand(Disk disk)
             return problem;
         }
 
-        // The data-out buffer holds the verify instance then the write instance.
+        // SBC-3 5.2: the data-out buffer holds the verify instance then the write instance, each
+        // NUMBER OF LOGICAL BLOCKS long. Half of a buffer of any other size cannot be told from
+        // the other half, so the CDB and the data disagree: INVALID FIELD IN CDB at the count
+        // (as Linux LIO answers), and nothing is read or written.
         var half = (long)blocks * disk.BlockSize;
-        if (!context.TryTakeDataOut(2 * half, out var dataOut, out problem))
+        var dataOut = context.Command.DataOut;
+        if (dataOut.Length != 2 * half)
         {
-            return problem;
+            return SenseProblem.CdbField(BlocksOffset);
         }
 
         if (blocks == 0)

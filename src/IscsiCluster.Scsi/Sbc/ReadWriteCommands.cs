@@ -80,15 +80,15 @@ internal sealed class ReadWriteCommands(Disk disk)
             return problem;
         }
 
-        var length = (long)request.Blocks * disk.BlockSize;
-        if (!context.TryTakeDataOut(length, out var data, out problem))
+        if (!context.TryTakeBlocks(request.Blocks, disk.BlockSize, out var data, out var refusal))
         {
-            return problem;
+            return refusal;
         }
 
-        if (length == 0)
+        var length = (long)request.Blocks * disk.BlockSize;
+        if (data.IsEmpty)
         {
-            return CommandResult.Good;
+            return CommandResult.Consumed(length);
         }
 
         try

@@ -113,18 +113,18 @@ internal sealed class VerifyCommands(Disk disk, ReadWriteCommands readWrite)
             return problem;
         }
 
+        if (!context.TryTakeBlocks(request.Blocks, disk.BlockSize, out var data, out var refusal))
+        {
+            return refusal;
+        }
+
         var length = (long)request.Blocks * disk.BlockSize;
-        if (!context.TryTakeDataOut(length, out var data, out problem))
+        if (data.IsEmpty)
         {
-            return problem;
+            return CommandResult.Consumed(length);
         }
 
-        if (length == 0)
-        {
-            return CommandResult.Good;
-        }
-
-        var readBack = new byte[length];
+        var readBack = new byte[data.Length];
         try
         {
             await disk.Device.WriteAsync((long)request.Lba, data, forceUnitAccess: true, context.CancellationToken);

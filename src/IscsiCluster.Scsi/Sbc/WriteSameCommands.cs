@@ -31,8 +31,8 @@ internal sealed class WriteSameCommands(Disk disk)
         var unmap = (cdb[1] & UnmapBit) != 0;
         var noDataOut = (cdb[1] & NdobBit) != 0;        // only (16) has NDOB; (10)'s usage rejects the bit
 
-        // SBC-3 5.42 and 6.6.4: WSNZ is one, so zero blocks (meaning "to the end") is refused,
-        // as is a count above MAXIMUM WRITE SAME LENGTH.
+        // SBC-3 5.42 and 6.6.4: WSNZ is one, so zero blocks (meaning "to the end of the medium")
+        // is refused, as is a count above MAXIMUM WRITE SAME LENGTH.
         if (request.Blocks == 0 || request.Blocks > disk.MaximumWriteSameBlocks)
         {
             return SenseProblem.CdbField(request.LengthOffset);
@@ -43,14 +43,16 @@ internal sealed class WriteSameCommands(Disk disk)
             return problem;
         }
 
-        // SBC-4 5.50: with NDOB one there is no data-out buffer and the block is all zeros.
+        // SBC-3 5.42: the data-out buffer is exactly one logical block; SBC-4 5.50: with NDOB
+        // one there is none and the block is all zeros. Any other size is INVALID FIELD IN
+        // COMMAND INFORMATION UNIT.
         var length = noDataOut ? 0 : disk.BlockSize;
-        ReadOnlyMemory<byte> block = new byte[disk.BlockSize];
-        if (!noDataOut && !context.TryTakeDataOut(length, out block, out problem))
+        if (context.Command.DataOut.Length != length)
         {
-            return problem;
+            return SenseReason.InvalidFieldInCommandInformationUnit;
         }
 
+        ReadOnlyMemory<byte> block = noDataOut ? new byte[disk.BlockSize] : context.Command.DataOut;
         try
         {
             // SBC-3 4.7.3.4: with UNMAP one the blocks may be unmapped when that reads back

@@ -78,6 +78,24 @@ public enum SenseReason
     /// <summary>UNIT ATTENTION, CAPACITY DATA HAS CHANGED (SBC-3 4.6: the number of logical blocks changed).</summary>
     CapacityDataHasChanged,
 
+    /// <summary>ILLEGAL REQUEST, TOO MANY TARGET DESCRIPTORS (EXTENDED COPY with more CSCD descriptors than the copy manager takes).</summary>
+    TooManyTargetDescriptors,
+
+    /// <summary>ILLEGAL REQUEST, UNSUPPORTED TARGET DESCRIPTOR TYPE CODE.</summary>
+    UnsupportedTargetDescriptorTypeCode,
+
+    /// <summary>ILLEGAL REQUEST, TOO MANY SEGMENT DESCRIPTORS.</summary>
+    TooManySegmentDescriptors,
+
+    /// <summary>ILLEGAL REQUEST, UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE.</summary>
+    UnsupportedSegmentDescriptorTypeCode,
+
+    /// <summary>
+    /// COPY ABORTED, COPY TARGET DEVICE NOT REACHABLE: an EXTENDED COPY segment names a copy
+    /// target this copy manager cannot reach, or blocks that target does not have.
+    /// </summary>
+    CopyTargetDeviceNotReachable,
+
     /// <summary>HARDWARE ERROR / INTERNAL TARGET FAILURE (44h/00h): the backing store failed in a way no other reason describes.</summary>
     InternalTargetFailure,
 }

@@ -64,6 +64,11 @@ public static class SenseTable
         [SenseReason.RegistrationsPreempted] = new(SenseKey.UnitAttention, 0x2A, 0x05),
         [SenseReason.AsymmetricAccessStateChanged] = new(SenseKey.UnitAttention, 0x2A, 0x06),
         [SenseReason.CapacityDataHasChanged] = new(SenseKey.UnitAttention, 0x2A, 0x09),
+        [SenseReason.TooManyTargetDescriptors] = new(SenseKey.IllegalRequest, 0x26, 0x06),
+        [SenseReason.UnsupportedTargetDescriptorTypeCode] = new(SenseKey.IllegalRequest, 0x26, 0x07),
+        [SenseReason.TooManySegmentDescriptors] = new(SenseKey.IllegalRequest, 0x26, 0x08),
+        [SenseReason.UnsupportedSegmentDescriptorTypeCode] = new(SenseKey.IllegalRequest, 0x26, 0x09),
+        [SenseReason.CopyTargetDeviceNotReachable] = new(SenseKey.CopyAborted, 0x0D, 0x02),
     }.ToFrozenDictionary();
 
     /// <summary>The sense key, ASC and ASCQ of <paramref name="reason"/>.</summary>

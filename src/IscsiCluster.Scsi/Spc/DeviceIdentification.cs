@@ -50,6 +50,14 @@ internal static class DeviceIdentification
         return [.. page];
     }
 
+    /// <summary>The logical unit's NAA designation descriptor (header and designator), as it appears in the page.</summary>
+    public static byte[] NaaDesignation(LogicalUnitIdentity identity)
+    {
+        var descriptor = new List<byte>(4 + NaaLength);
+        Add(descriptor, CodeSetBinary, AssociationLogicalUnit | TypeNaa, Naa(identity.UnitId));
+        return [.. descriptor];
+    }
+
     /// <summary>SPC-4 7.8.6.6.2: NAA 3h then the 60-bit locally administered value.</summary>
     public static byte[] Naa(ulong unitId)
     {
