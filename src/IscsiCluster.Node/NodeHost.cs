@@ -1,22 +1,24 @@
 using System.Net;
 using System.Net.Sockets;
 using IscsiCluster.Actors;
+using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Config;
 using IscsiCluster.Iscsi;
 using IscsiCluster.Iscsi.Targets;
+using IscsiCluster.Node.Administration;
 using IscsiCluster.Node.Configuration;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Node.Targets;
-using IscsiCluster.Scsi;
 using IscsiCluster.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IscsiCluster.Node;
 
 /// <summary>
-/// The composition root of one node: opens the store, starts the actor system with one
-/// actor per target and per LUN, and opens the iSCSI portal. Used by the daemon and by
-/// in-process tests alike.
+/// The composition root of one node: opens the store, loads the configuration kept there (or seeds
+/// it from the HOCON targets), starts the actor system with the configuration actor and one actor
+/// per target and per LUN, opens the iSCSI portal and the management endpoint. Used by the daemon
+/// and by in-process tests alike.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
@@ -26,15 +28,17 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly BlockStore _store;
     private readonly ActorSystem _system;
     private readonly IscsiPortal _portal;
+    private readonly ManagementEndpoint _management;
     private int _stopped;
 
-    private NodeHost(NodeSettings settings, ILogger logger, BlockStore store, ActorSystem system, IscsiPortal portal, IReadOnlyList<string> targetNames)
+    private NodeHost(NodeSettings settings, ILogger logger, BlockStore store, ActorSystem system, IscsiPortal portal, ManagementEndpoint management, IReadOnlyList<string> targetNames)
     {
         Settings = settings;
         _logger = logger;
         _store = store;
         _system = system;
         _portal = portal;
+        _management = management;
         TargetNames = targetNames;
     }
 
@@ -43,7 +47,13 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>Where the portal accepts connections (its port is known once started, even when configured as 0).</summary>
     public IPEndPoint PortalEndPoint => _portal.LocalEndPoint;
 
-    /// <summary>The targets this node serves.</summary>
+    /// <summary>The management endpoint's Unix socket.</summary>
+    public string AdminSocketPath => _management.SocketPath;
+
+    /// <summary>The management endpoint's TCP address, or null when it is off.</summary>
+    public IPEndPoint? AdminTcpEndPoint => _management.TcpEndPoint;
+
+    /// <summary>The targets this node served when it started.</summary>
     public IReadOnlyList<string> TargetNames { get; }
 
     /// <summary>The node's configuration: the given file over the defaults of every library.</summary>
@@ -55,54 +65,59 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>Starts a node; returns once its portal accepts logins.</summary>
     /// <param name="config">The full configuration (see <see cref="LoadConfig"/>).</param>
     /// <param name="dataDirectory">Overrides iscsi-cluster.node.data-dir when given.</param>
-    public static async Task<NodeHost> StartAsync(Config.Config config, string? dataDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static Task<NodeHost> StartAsync(Config.Config config, string? dataDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        => StartAsync(config, new NodeStartOptions(dataDirectory), loggerFactory, cancellationToken);
+
+    /// <summary>Starts a node; returns once its portal accepts logins and its management endpoint listens.</summary>
+    public static async Task<NodeHost> StartAsync(Config.Config config, NodeStartOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var settings = NodeSettings.Create(config);
+        var admin = AdminSettings.Create(config);
         var iscsi = IscsiSettings.Create(config);
         var storeOptions = BlockStoreSettings.Create(config);
         var logger = loggerFactory.CreateLogger("IscsiCluster.Node");
-        var directory = Path.GetFullPath(dataDirectory ?? settings.DataDirectory);
+        var directory = Path.GetFullPath(options.DataDirectory ?? settings.DataDirectory);
         NodeLog.Starting(logger, settings.Name, directory);
         Directory.CreateDirectory(directory);
 
         var store = BlockStore.Open(directory, storeOptions);
         ActorSystem? system = null;
+        IscsiPortal? portal = null;
         try
         {
             var provisioner = new LunProvisioner(store);
-            system = ActorSystem.Create(settings.Name, loggerFactory);
-            var targetRefs = new Dictionary<string, IActorRef>(StringComparer.OrdinalIgnoreCase);
-            var unitLogger = loggerFactory.CreateLogger("IscsiCluster.Node.Lun");
-            foreach (var target in settings.Targets)
-            {
-                if (target.Acl.AddressEntries.Count == 0 && target.Acl.NameEntries.Count == 0)
-                {
-                    NodeLog.TargetWithoutAcl(logger, target.Name);
-                }
+            var volumes = new LunVolumes(store, admin.ImportChunkSize, loggerFactory.CreateLogger("IscsiCluster.Node.Volumes"));
+            var configurationStore = new ConfigurationStore(store);
+            var configuration = LoadOrSeed(configurationStore, settings, provisioner, logger);
+            volumes.DeleteOrphans(configuration);
 
-                var lunProps = BuildLunProps(target, provisioner, store, unitLogger, logger);
-                var absentIdentity = Identity(provisioner.TargetId(target.Name));
-                var absentProps = Props.Create(() => new LunActor(new AbsentUnit(absentIdentity), unitLogger));
-                targetRefs[target.Name] = system.ActorOf(
-                    Props.Create(() => new TargetActor(target, _ => lunProps, absentProps)),
-                    $"target-{targetRefs.Count + 1}");
-            }
+            system = ActorSystem.Create(settings.Name, loggerFactory);
+            var targetDirectory = new TargetDirectory(
+                initiator => [FormatTargetAddress(AddressFor(portal!.LocalEndPoint, initiator), iscsi.TargetPortalGroupTag)],
+                AskTimeout);
+            var lunFactory = new LunFactory(store, provisioner, loggerFactory.CreateLogger("IscsiCluster.Node.Lun"));
+            var timeouts = new NodeTimeouts(AskTimeout, iscsi.LogoutGracePeriod + AskTimeout);
+            var configurationActor = system.ActorOf(
+                Props.Create(() => new ConfigurationActor(configuration, configurationStore, volumes, lunFactory, targetDirectory, timeouts, logger)),
+                "configuration");
 
             // Targets exist before the portal opens, so the first login already finds them.
-            IscsiPortal? portal = null;
-            var targetDirectory = new TargetDirectory(
-                targetRefs,
-                new DiscoveryAccess([], null),
-                () => [FormatTargetAddress(portal!.LocalEndPoint, iscsi.TargetPortalGroupTag)],
-                AskTimeout);
+            var names = await configurationActor.Ask<ConfigurationActor.TargetNames>(ConfigurationActor.GetTargetNames.Instance, AskTimeout, cancellationToken);
             portal = new IscsiPortal(iscsi, system, targetDirectory, loggerFactory);
             await portal.StartAsync(cancellationToken);
             NodeLog.PortalListening(logger, portal.LocalEndPoint.ToString());
 
-            return new NodeHost(settings, logger, store, system, portal, [.. settings.Targets.Select(t => t.Name)]);
+            var socketPath = Path.GetFullPath(options.AdminSocket ?? admin.ResolveSocketPath(directory));
+            var management = await ManagementEndpoint.StartAsync(admin, socketPath, configurationActor, loggerFactory.CreateLogger("IscsiCluster.Node.Admin"));
+            return new NodeHost(settings, logger, store, system, portal, management, names.Names);
         }
         catch
         {
+            if (portal is not null)
+            {
+                await portal.StopAsync();
+            }
+
             if (system is not null)
             {
                 await system.Terminate();
@@ -113,7 +128,27 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends sessions, stops every actor, then flushes and closes the store. Safe to call twice.</summary>
+    /// <summary>The stored configuration; on a store that holds none, the HOCON targets, stored at once.</summary>
+    private static ClusterConfiguration LoadOrSeed(ConfigurationStore store, NodeSettings settings, LunProvisioner provisioner, ILogger logger)
+    {
+        if (store.TryLoad(out var stored))
+        {
+            NodeLog.ConfigurationLoaded(logger, stored.Targets.Count, stored.Accounts.Count);
+            if (settings.Targets.Count > 0)
+            {
+                NodeLog.ConfiguredTargetsIgnored(logger);
+            }
+
+            return stored;
+        }
+
+        var seeded = ConfigurationSeed.FromSettings(settings.Targets, provisioner);
+        store.Save(seeded);
+        NodeLog.ConfigurationSeeded(logger, seeded.Targets.Count);
+        return seeded;
+    }
+
+    /// <summary>Closes the management endpoint, ends sessions, stops every actor, then flushes and closes the store. Safe to call twice.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
@@ -122,6 +157,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
 
         NodeLog.Stopping(_logger, Settings.Name);
+        await _management.DisposeAsync();
         try
         {
             await _portal.StopAsync().WaitAsync(Settings.ShutdownTimeout);
@@ -139,31 +175,11 @@ public sealed class NodeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static Dictionary<ulong, Props> BuildLunProps(TargetSettings target, LunProvisioner provisioner, BlockStore store, ILogger unitLogger, ILogger logger)
-    {
-        var props = new Dictionary<ulong, Props>();
-        foreach (var lun in target.Luns)
-        {
-            var volume = provisioner.Provision(target.Name, lun);
-            NodeLog.LunReady(logger, target.Name, lun.Lun, lun.SizeBytes, lun.BlockSize, volume.VolumeId);
-            var identity = Identity(volume.VolumeId);
-            var device = new StoreBlockDevice(store, volume.VolumeId, volume.BlockSize, volume.BlockCount);
-            var state = new StoreUnitState(store, volume.VolumeId);
-            props[lun.Lun] = Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger));
-        }
-
-        if (!props.ContainsKey(0))
-        {
-            // Like tgt, LUN 0 is the target's controller unless a disk is configured there.
-            var identity = Identity(provisioner.TargetId(target.Name));
-            props[0] = Props.Create(() => new LunActor(new ControllerUnit(identity), unitLogger));
-        }
-
-        return props;
-    }
-
-    private static LogicalUnitIdentity Identity(ulong id)
-        => new(id, VendorId: "ISCSICLU", ProductId: "VIRTUAL-DISK", Revision: "0001", SerialNumber: id.ToString("x15", System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>A portal bound to every address is announced by the address this initiator connected to.</summary>
+    private static IPEndPoint AddressFor(IPEndPoint listening, InitiatorContext initiator)
+        => (listening.Address.Equals(IPAddress.Any) || listening.Address.Equals(IPAddress.IPv6Any)) && initiator.PortalEndPoint is { } reached
+            ? new IPEndPoint(reached.Address.IsIPv4MappedToIPv6 ? reached.Address.MapToIPv4() : reached.Address, listening.Port)
+            : listening;
 
     /// <summary>RFC 7143 13.9: TargetAddress is domainname[:port][,portal-group-tag], IPv6 in brackets.</summary>
     private static string FormatTargetAddress(IPEndPoint endPoint, ushort portalGroupTag)

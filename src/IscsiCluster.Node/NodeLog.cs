@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace IscsiCluster.Node;
 
-/// <summary>The node's log lines (event ids 1000-1099).</summary>
+/// <summary>The node's log lines (event ids 1000-1099). No line carries a CHAP secret.</summary>
 internal static partial class NodeLog
 {
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Node {Name} starting; store in {DataDirectory}")]
@@ -11,8 +11,8 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Portal listening on {EndPoint}")]
     public static partial void PortalListening(ILogger logger, string endPoint);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Target {Target}: LUN {Lun} is {SizeBytes} bytes in {BlockSize}-byte blocks (volume {VolumeId:x15})")]
-    public static partial void LunReady(ILogger logger, string target, ulong lun, long sizeBytes, int blockSize, ulong volumeId);
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Target {Tid} {Target}: LUN {Lun} is {SizeBytes} bytes in {BlockSize}-byte blocks (volume {VolumeId:x15})")]
+    public static partial void LunReady(ILogger logger, int tid, string target, ulong lun, long sizeBytes, int blockSize, ulong volumeId);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Node {Name} stopping")]
     public static partial void Stopping(ILogger logger, string name);
@@ -23,6 +23,36 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "LUN {Lun}: command with task tag {TaskTag:x8} failed in the backing store")]
     public static partial void CommandFailed(ILogger logger, ulong lun, uint taskTag, Exception exception);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Target {Target} admits no initiator: it has no ACL entry (add initiator-addresses or initiator-names)")]
-    public static partial void TargetWithoutAcl(ILogger logger, string target);
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Warning, Message = "Target {Tid} {Target} admits no initiator: it has no ACL entry (iscsi-cluster adm --op bind --mode target --tid {Tid} -I ADDRESS)")]
+    public static partial void TargetWithoutAcl(ILogger logger, int tid, string target);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Configuration loaded from the store: {Targets} targets, {Accounts} accounts")]
+    public static partial void ConfigurationLoaded(ILogger logger, int targets, int accounts);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "The store held no configuration: seeded {Targets} targets from iscsi-cluster.targets")]
+    public static partial void ConfigurationSeeded(ILogger logger, int targets);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "iscsi-cluster.targets is ignored: the store holds the configuration (change it with iscsi-cluster adm)")]
+    public static partial void ConfiguredTargetsIgnored(ILogger logger);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Information, Message = "Configuration changed and stored: {Request}")]
+    public static partial void ConfigurationChanged(ILogger logger, string request);
+
+    [LoggerMessage(EventId = 1034, Level = LogLevel.Information, Message = "Management request refused ({Error}): {Request}")]
+    public static partial void RequestRefused(ILogger logger, string error, string request);
+
+    [LoggerMessage(EventId = 1035, Level = LogLevel.Error, Message = "Management request failed: {Request}")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string request);
+
+    [LoggerMessage(EventId = 1036, Level = LogLevel.Information, Message = "Imported {Path}: {Length} bytes into volume {VolumeId:x15}")]
+    public static partial void Imported(ILogger logger, string path, long length, ulong volumeId);
+
+    [LoggerMessage(EventId = 1037, Level = LogLevel.Warning, Message = "Deleted volume {VolumeId:x15} ({SizeBytes} bytes): no LUN of the stored configuration uses it")]
+    public static partial void OrphanVolumeDeleted(ILogger logger, ulong volumeId, long sizeBytes);
+
+    [LoggerMessage(EventId = 1038, Level = LogLevel.Information, Message = "Target {Tid} {Target} deleted; its sessions are asked to log out")]
+    public static partial void TargetRetired(ILogger logger, int tid, string target);
+
+    [LoggerMessage(EventId = 1039, Level = LogLevel.Information, Message = "Target {Tid} {Target} started with {Luns} disk LUNs")]
+    public static partial void TargetStarted(ILogger logger, int tid, string target, int luns);
 }

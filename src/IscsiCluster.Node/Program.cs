@@ -4,16 +4,17 @@ using IscsiCluster.Node;
 using IscsiCluster.Node.Configuration;
 using Microsoft.Extensions.Logging;
 
-// The node daemon: `iscsi-cluster-node --config FILE [--data-dir DIR] [--ready-file FILE]`.
+// The node daemon: `iscsi-cluster-node --config FILE [--data-dir DIR] [--admin-socket PATH] [--ready-file FILE]`.
 // Runs in the foreground until SIGINT or SIGTERM, then shuts down cleanly (the store is flushed).
 const string Usage = """
-    usage: iscsi-cluster-node --config FILE [--data-dir DIR] [--ready-file FILE]
-      --config FILE      HOCON configuration (see cluster-config/); defaults come from each library's reference.conf
-      --data-dir DIR     where the node's store lives (overrides iscsi-cluster.node.data-dir)
-      --ready-file FILE  once the portal accepts logins, write "address:port target" lines there
+    usage: iscsi-cluster-node --config FILE [--data-dir DIR] [--admin-socket PATH] [--ready-file FILE]
+      --config FILE        HOCON configuration (see cluster-config/); defaults come from each library's reference.conf
+      --data-dir DIR       where the node's store (and its configuration of targets) lives (overrides iscsi-cluster.node.data-dir)
+      --admin-socket PATH  the management endpoint's Unix socket (overrides iscsi-cluster.admin.socket)
+      --ready-file FILE    once the portal accepts logins, write "address:port target" lines there
     """;
 
-string? configPath = null, dataDir = null, readyFile = null;
+string? configPath = null, dataDir = null, adminSocket = null, readyFile = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -23,6 +24,7 @@ for (var i = 0; i < args.Length; i++)
         {
             case "--config": configPath = Next(); break;
             case "--data-dir": dataDir = Next(); break;
+            case "--admin-socket": adminSocket = Next(); break;
             case "--ready-file": readyFile = Next(); break;
             case "-h" or "--help": Console.WriteLine(Usage); return 0;
             default: throw new ArgumentException($"unknown option '{args[i]}'");
@@ -64,9 +66,9 @@ NodeHost node;
 try
 {
     var config = NodeHost.LoadConfig(Config.ParseFile(configPath));
-    node = await NodeHost.StartAsync(config, dataDir, loggerFactory, shutdown.Token);
+    node = await NodeHost.StartAsync(config, new NodeStartOptions(dataDir, adminSocket), loggerFactory, shutdown.Token);
 }
-catch (Exception e) when (e is ConfigException or NodeConfigurationException or ArgumentException or IOException)
+catch (Exception e) when (e is ConfigException or NodeConfigurationException or ArgumentException or IOException or System.Net.Sockets.SocketException)
 {
     Console.Error.WriteLine($"iscsi-cluster-node: {e.Message}");
     return 2;

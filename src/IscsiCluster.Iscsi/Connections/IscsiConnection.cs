@@ -34,7 +34,7 @@ internal sealed class IscsiConnection
 
     public async Task RunAsync(CancellationToken shutdown)
     {
-        var login = new LoginPhase(_portal, _socket.RemoteEndPoint, _outbox);
+        var login = new LoginPhase(_portal, _socket.RemoteEndPoint, _socket.LocalEndPoint, _outbox);
         bool loggedIn;
         using (var loginTimeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown))
         {

@@ -35,6 +35,7 @@ internal sealed partial class LoginPhase
 
     private readonly PortalContext _portal;
     private readonly IPEndPoint _remote;
+    private readonly IPEndPoint _local;
     private readonly IPduSink _sink;
     private readonly ILogger _logger;
     private readonly List<byte> _pendingText = [];
@@ -46,10 +47,11 @@ internal sealed partial class LoginPhase
     private InitiatorContext? _initiator;
     private TargetAccess? _target;
 
-    public LoginPhase(PortalContext portal, IPEndPoint remote, IPduSink sink)
+    public LoginPhase(PortalContext portal, IPEndPoint remote, IPEndPoint local, IPduSink sink)
     {
         _portal = portal;
         _remote = remote;
+        _local = local;
         _sink = sink;
         _logger = portal.LoggerFactory.CreateLogger<LoginPhase>();
     }
@@ -212,7 +214,12 @@ internal sealed partial class LoginPhase
             return (LoginStatus.MissingParameter, "the first Login Request has no InitiatorName");
         }
 
-        _initiator = new InitiatorContext(initiatorName, _remote.Address);
+        _initiator = new InitiatorContext(initiatorName, _remote.Address)
+        {
+            Alias = Find(keys, LoginKeys.InitiatorAlias),
+            EndPoint = _remote,
+            PortalEndPoint = _local,
+        };
         var sessionType = Find(keys, LoginKeys.SessionType) ?? NormalSessionType;
         AuthenticationPolicy policy;
         switch (sessionType)

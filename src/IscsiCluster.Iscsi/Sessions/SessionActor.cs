@@ -58,7 +58,15 @@ internal sealed partial class SessionActor : UntypedActor
     {
         if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
         {
-            target.Target.Tell(new SessionOpened(nexus, Self), Self);
+            target.Target.Tell(
+                new SessionOpened(nexus, Self)
+                {
+                    InitiatorAlias = _parameters.Initiator.Alias,
+                    InitiatorEndPoint = _parameters.Initiator.EndPoint,
+                    Tsih = _parameters.Tsih,
+                    ConnectionId = _parameters.ConnectionId,
+                },
+                Self);
         }
 
         StartPings();

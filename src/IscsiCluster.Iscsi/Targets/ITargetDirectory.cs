@@ -21,7 +21,20 @@ public interface ITargetDirectory
 }
 
 /// <summary>Who is logging in: the InitiatorName key and the TCP peer address.</summary>
-public sealed record InitiatorContext(string InitiatorName, IPAddress Address);
+public sealed record InitiatorContext(string InitiatorName, IPAddress Address)
+{
+    /// <summary>The InitiatorAlias key (RFC 7143 13.7), when the initiator sent one.</summary>
+    public string? Alias { get; init; }
+
+    /// <summary>The initiator's TCP endpoint.</summary>
+    public IPEndPoint? EndPoint { get; init; }
+
+    /// <summary>
+    /// The portal address the initiator connected to. A node listening on every address
+    /// answers SendTargets with this one, the address the initiator can surely reach.
+    /// </summary>
+    public IPEndPoint? PortalEndPoint { get; init; }
+}
 
 /// <summary>One SendTargets entry: TargetName and its TargetAddress values ("ip:port,tpgt").</summary>
 public sealed record TargetListing(string TargetName, IReadOnlyList<string> TargetAddresses);

@@ -102,7 +102,7 @@ public sealed record TargetSettings(
     }
 }
 
-/// <summary>One LUN of a target: a thin disk of the given size in the node's store.</summary>
+/// <summary>One disk LUN of a target (1 or more): a thin disk of the given size in the node's store.</summary>
 public sealed record LunSettings(ulong Lun, long SizeBytes, int BlockSize)
 {
     // SAM-5 4.6.6: single-level flat addressing reaches LUNs 0..16383.
@@ -111,9 +111,9 @@ public sealed record LunSettings(ulong Lun, long SizeBytes, int BlockSize)
     public static LunSettings Create(Config.Config lun, string path)
     {
         var number = lun.GetLong("lun");
-        if (number is < 0 or > (long)MaxLun)
+        if (number is < 1 or > (long)MaxLun)
         {
-            throw new NodeConfigurationException($"{path}.lun: {number} is outside 0..{MaxLun}");
+            throw new NodeConfigurationException($"{path}.lun: {number} is outside 1..{MaxLun} (LUN 0 is the target's controller)");
         }
 
         var blockSize = lun.HasPath("block-size") ? lun.GetInt("block-size") : 512;

@@ -15,6 +15,7 @@ public sealed class LunActor : ReceiveActor
 {
     private readonly IScsiUnit _unit;
     private readonly ILogger _logger;
+    private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
 
     public LunActor(IScsiUnit unit, ILogger logger)
     {
@@ -22,13 +23,24 @@ public sealed class LunActor : ReceiveActor
         _logger = logger;
         ReceiveAsync<ExecuteCommand>(HandleExecuteAsync);
         Receive<TaskManagementRequest>(request => Sender.Tell(_unit.Manage(request), Self));
-        Receive<NexusLost>(lost => _unit.OnNexusLost(lost.Nexus));
+        Receive<NexusLost>(lost =>
+        {
+            _unit.OnNexusLost(lost.Nexus);
+            _counters.Remove(lost.Nexus.InitiatorPortName);
+        });
         Receive<SetInventory>(inventory => _unit.SetInventory(inventory.Luns));
+        Receive<GetStatistics>(_ => Sender.Tell(new Statistics(_counters.ToDictionary(c => c.Key, c => c.Value.Snapshot(), StringComparer.Ordinal))));
     }
 
     private async Task HandleExecuteAsync(ExecuteCommand command)
     {
         var replyTo = Sender;
+        if (!_counters.TryGetValue(command.Nexus.InitiatorPortName, out var counters))
+        {
+            _counters[command.Nexus.InitiatorPortName] = counters = new IoCounters();
+        }
+
+        counters.Submitted(command);
         CommandComplete result;
         try
         {
@@ -43,9 +55,23 @@ public sealed class LunActor : ReceiveActor
                 command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.InternalTargetFailure), 0);
         }
 
+        counters.Done(command, result);
         replyTo.Tell(result, Self);
     }
 
     /// <summary>The LUN numbers of the unit's target, for REPORT LUNS.</summary>
     public sealed record SetInventory(IReadOnlyList<ulong> Luns);
+
+    /// <summary>Asks for the I/O counters of every initiator port that sent commands; the answer is <see cref="Statistics"/>.</summary>
+    public sealed record GetStatistics
+    {
+        public static readonly GetStatistics Instance = new();
+
+        private GetStatistics()
+        {
+        }
+    }
+
+    /// <summary>I/O counters by initiator port name (the nexus's initiator side, SAM-5 4.7).</summary>
+    public sealed record Statistics(IReadOnlyDictionary<string, IoCounters> ByInitiatorPort);
 }

@@ -6,9 +6,10 @@ using IscsiCluster.Storage;
 namespace IscsiCluster.Node.Luns;
 
 /// <summary>
-/// Gives each configured LUN its volume in the store and an identity that never changes:
-/// the volume id is chosen once, kept in the store's metadata, and is the LUN's
-/// cluster-wide id from which INQUIRY's serial number and NAA designator derive.
+/// Ids that never change: a target's (its controller's identity), and the volumes of the LUNs
+/// seeded from HOCON, chosen once and kept in the store's metadata (a store written before the
+/// configuration was stored keeps its volumes this way). A volume id is the LUN's cluster-wide
+/// id, from which INQUIRY's serial number and NAA designator derive.
 /// </summary>
 public sealed class LunProvisioner(BlockStore store)
 {
@@ -16,7 +17,7 @@ public sealed class LunProvisioner(BlockStore store)
     private const ulong IdMask = 0x0FFF_FFFF_FFFF_FFFFUL;
     private const int RecordLength = sizeof(ulong) + sizeof(int);
 
-    /// <summary>The LUN's volume: created thin on first use, checked against the configuration afterwards.</summary>
+    /// <summary>The volume of a LUN seeded from HOCON: created thin on first use, adopted (and checked) when the store has it.</summary>
     public ProvisionedLun Provision(string targetName, LunSettings lun)
     {
         var key = $"lun/{targetName.ToLowerInvariant()}/{lun.Lun}";
@@ -72,7 +73,8 @@ public sealed class LunProvisioner(BlockStore store)
         return id;
     }
 
-    private static ulong NewId()
+    /// <summary>A fresh cluster-wide volume id: random, never 0, within the 60 bits an NAA 3h designator holds.</summary>
+    internal static ulong NewId()
     {
         Span<byte> bytes = stackalloc byte[sizeof(ulong)];
         ulong id;

@@ -10,7 +10,10 @@ namespace IscsiCluster.Node.Luns;
 /// </summary>
 public sealed class StoreUnitState(BlockStore store, ulong volumeId) : IUnitStateStore
 {
-    private string Key(string key) => $"unit/{volumeId:x15}/{key}";
+    /// <summary>The metadata key prefix of one unit's state.</summary>
+    public static string Prefix(ulong volumeId) => $"unit/{volumeId:x15}/";
+
+    private string Key(string key) => Prefix(volumeId) + key;
 
     public byte[]? Load(string key) => store.TryGetMetadata(Key(key), out var value) ? value : null;
 

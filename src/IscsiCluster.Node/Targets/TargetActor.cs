@@ -1,57 +1,81 @@
 using System.Collections.Frozen;
 using IscsiCluster.Actors;
+using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Iscsi.Targets;
-using IscsiCluster.Node.Configuration;
 using IscsiCluster.Node.Luns;
+using Access = IscsiCluster.Admin.Contracts.Editing.TargetAccess;
 
 namespace IscsiCluster.Node.Targets;
 
 /// <summary>
 /// One iSCSI target: its LUN actors (children), its access rules, and the sessions logged in
-/// to it. Sessions learn the LUN map at login and through <see cref="LunMapChanged"/>.
+/// to it. Sessions learn the LUN map at login and through <see cref="LunMapChanged"/>; a new
+/// <see cref="TargetRuntime"/> applies to the next login at once. Sessions are in
+/// <c>TargetActor.Sessions.cs</c>.
 /// </summary>
-public sealed class TargetActor : ReceiveActor
+public sealed partial class TargetActor : ReceiveActor
 {
-    private readonly TargetSettings _settings;
-    private readonly HashSet<IActorRef> _sessions = [];
-    private readonly Func<TargetSettings, IReadOnlyDictionary<ulong, Props>> _lunProps;
     private readonly Props _absentLunProps;
+    private readonly Dictionary<ulong, (LunSpec Spec, IActorRef Actor)> _lunActors = [];
+    private TargetRuntime _runtime;
     private FrozenDictionary<ulong, IActorRef> _luns = FrozenDictionary<ulong, IActorRef>.Empty;
     private IActorRef _absentLun = ActorRefs.Nobody;
+    private long _generation;
 
-    /// <param name="settings">The target's configuration.</param>
-    /// <param name="lunProps">Makes the Props of each LUN actor, LUN 0 included.</param>
+    /// <param name="runtime">What the target serves at start.</param>
     /// <param name="absentLunProps">The Props of the actor that answers for LUNs that do not exist.</param>
-    public TargetActor(
-        TargetSettings settings,
-        Func<TargetSettings, IReadOnlyDictionary<ulong, Props>> lunProps,
-        Props absentLunProps)
+    public TargetActor(TargetRuntime runtime, Props absentLunProps)
     {
-        _settings = settings;
-        _lunProps = lunProps;
+        _runtime = runtime;
         _absentLunProps = absentLunProps;
 
         Receive<GetAccess>(HandleGetAccess);
         Receive<GetListing>(HandleGetListing);
-        Receive<SessionOpened>(opened =>
-        {
-            _sessions.Add(opened.Session);
-            Context.Watch(opened.Session);
-        });
-        Receive<SessionClosed>(closed => ForgetSession(closed.Session));
-        Receive<Terminated>(terminated => ForgetSession(terminated.ActorRef));
+        Receive<Configure>(configure => Apply(configure.Runtime));
+        ReceiveSessionMessages();
     }
+
+    private TargetDefinition Definition => _runtime.Definition;
 
     protected override void PreStart()
     {
-        var luns = new Dictionary<ulong, IActorRef>();
-        foreach (var (lun, props) in _lunProps(_settings))
+        _absentLun = Context.ActorOf(_absentLunProps, "absent-lun");
+        Apply(_runtime);
+    }
+
+    /// <summary>Starts, replaces and stops LUN actors to match <paramref name="runtime"/>; the rest applies to the next login.</summary>
+    private void Apply(TargetRuntime runtime)
+    {
+        _runtime = runtime;
+        var changed = false;
+        foreach (var (lun, running) in _lunActors.ToList())
         {
-            luns[lun] = Context.ActorOf(props, $"lun-{lun}");
+            if (!runtime.Luns.TryGetValue(lun, out var wanted) || wanted.Definition != running.Spec.Definition)
+            {
+                Context.Stop(running.Actor);
+                _lunActors.Remove(lun);
+                changed = true;
+            }
         }
 
-        _luns = luns.ToFrozenDictionary();
-        _absentLun = Context.ActorOf(_absentLunProps, "absent-lun");
+        foreach (var (lun, spec) in runtime.Luns)
+        {
+            if (!_lunActors.ContainsKey(lun))
+            {
+                _lunActors[lun] = (spec, Context.ActorOf(spec.Props, $"lun-{lun}-{++_generation}"));
+                changed = true;
+            }
+        }
+
+        if (!changed)
+        {
+            return;
+        }
+
+        _luns = _lunActors.ToFrozenDictionary(l => l.Key, l => l.Value.Actor);
+
+        // SPC-4 6.33: every unit learns the new inventory; a unit whose inventory changes owes each
+        // nexus REPORTED LUNS DATA HAS CHANGED (3Fh/0Eh), which the SCSI layer raises.
         var inventory = new LunActor.SetInventory([.. _luns.Keys.Order()]);
         foreach (var lun in _luns.Values)
         {
@@ -59,36 +83,34 @@ public sealed class TargetActor : ReceiveActor
         }
 
         _absentLun.Tell(inventory);
+        var map = new LunMapChanged(_luns);
+        foreach (var session in _sessions.Keys)
+        {
+            session.Tell(map);
+        }
     }
 
     private void HandleGetAccess(GetAccess request)
     {
         var initiator = request.Initiator;
         Sender.Tell(new TargetAccess(
-            _settings.Name,
-            _settings.Alias,
-            _settings.Acl.Admits(initiator.InitiatorName, initiator.Address),
-            _settings.IncomingAccounts,
-            _settings.OutgoingAccount,
+            Definition.Name,
+            Definition.Alias,
+            Admits(initiator),
+            _runtime.IncomingAccounts,
+            _runtime.OutgoingAccount,
             Self,
             _luns,
             _absentLun));
     }
 
-    private void HandleGetListing(GetListing request)
-    {
+    private void HandleGetListing(GetListing request) =>
         // Only targets the initiator may log in to are listed (what tgt administrators expect).
-        var admitted = _settings.Acl.Admits(request.Initiator.InitiatorName, request.Initiator.Address);
-        Sender.Tell(new Listing(admitted ? _settings.Name : null));
-    }
+        Sender.Tell(new Listing(Admits(request.Initiator) ? Definition.Name : null));
 
-    private void ForgetSession(IActorRef session)
-    {
-        if (_sessions.Remove(session))
-        {
-            Context.Unwatch(session);
-        }
-    }
+    /// <summary>An offline target refuses every new login; a ready one asks its ACL (tgt's order: ACL, then CHAP at login).</summary>
+    private bool Admits(InitiatorContext initiator) =>
+        !_retiring && Definition.State == TargetState.Ready && Access.Admits(Definition, initiator.InitiatorName, initiator.Address);
 
     /// <summary>Asks what a login from this initiator needs; the answer is a <see cref="TargetAccess"/>.</summary>
     public sealed record GetAccess(InitiatorContext Initiator);
@@ -98,4 +120,7 @@ public sealed class TargetActor : ReceiveActor
 
     /// <summary>The answer to <see cref="GetListing"/>: the target's name, or null when the initiator may not see it.</summary>
     public sealed record Listing(string? TargetName);
+
+    /// <summary>The target's configuration changed: serve <paramref name="Runtime"/> from now on.</summary>
+    public sealed record Configure(TargetRuntime Runtime);
 }

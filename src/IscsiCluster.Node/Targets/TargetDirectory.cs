@@ -4,24 +4,38 @@ using IscsiCluster.Iscsi.Targets;
 namespace IscsiCluster.Node.Targets;
 
 /// <summary>
-/// The portal's view of this node's targets: answers by asking the target actors. The
-/// portal addresses are read when asked, since a portal on port 0 learns its port at start.
+/// The portal's view of this node's targets: answers by asking the target actors. Which targets
+/// exist is a snapshot the configuration actor publishes after every change, so a login never
+/// waits behind an admin command (an import can take minutes). The portal addresses are made
+/// when asked: a portal on port 0 learns its port at start, and a portal on every address
+/// answers with the address the initiator reached it by.
 /// </summary>
-public sealed class TargetDirectory(
-    IReadOnlyDictionary<string, IActorRef> targets,
-    DiscoveryAccess discoveryAccess,
-    Func<IReadOnlyList<string>> portalAddresses,
-    TimeSpan askTimeout) : ITargetDirectory
+public sealed class TargetDirectory(Func<InitiatorContext, IReadOnlyList<string>> portalAddresses, TimeSpan askTimeout) : ITargetDirectory
 {
+    private volatile Snapshot _snapshot = new(new Dictionary<string, IActorRef>(), new DiscoveryAccess([], null));
+
+    /// <summary>Replaces the targets and discovery accounts that logins from now on see.</summary>
+    public void Publish(IEnumerable<KeyValuePair<string, IActorRef>> targets, DiscoveryAccess discovery)
+    {
+        var byName = new Dictionary<string, IActorRef>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, target) in targets)
+        {
+            // Names differing only in case are one iSCSI name: the first (lowest tid) answers.
+            byName.TryAdd(name, target);
+        }
+
+        _snapshot = new Snapshot(byName, discovery);
+    }
+
     public async ValueTask<IReadOnlyList<TargetListing>> ListTargetsAsync(InitiatorContext initiator, CancellationToken cancellationToken)
     {
         var listings = new List<TargetListing>();
-        foreach (var target in targets.Values)
+        foreach (var target in _snapshot.Targets.Values)
         {
-            var listing = await target.Ask<TargetActor.Listing>(new TargetActor.GetListing(initiator), askTimeout, cancellationToken);
-            if (listing.TargetName is not null)
+            var listing = await TryAskAsync<TargetActor.Listing>(target, new TargetActor.GetListing(initiator), cancellationToken);
+            if (listing?.TargetName is { } name)
             {
-                listings.Add(new TargetListing(listing.TargetName, portalAddresses()));
+                listings.Add(new TargetListing(name, portalAddresses(initiator)));
             }
         }
 
@@ -32,15 +46,27 @@ public sealed class TargetDirectory(
     public async ValueTask<TargetAccess?> GetTargetAsync(string targetName, InitiatorContext initiator, CancellationToken cancellationToken)
     {
         // RFC 7143 4.2.7.6: iSCSI names compare case-insensitively (they are normalised to lower case).
-        var match = targets.FirstOrDefault(t => string.Equals(t.Key, targetName, StringComparison.OrdinalIgnoreCase));
-        if (match.Value is null)
-        {
-            return null;
-        }
-
-        return await match.Value.Ask<TargetAccess>(new TargetActor.GetAccess(initiator), askTimeout, cancellationToken);
+        return _snapshot.Targets.TryGetValue(targetName, out var target)
+            ? await TryAskAsync<TargetAccess>(target, new TargetActor.GetAccess(initiator), cancellationToken)
+            : null;
     }
 
     public ValueTask<DiscoveryAccess> GetDiscoveryAccessAsync(InitiatorContext initiator, CancellationToken cancellationToken)
-        => ValueTask.FromResult(discoveryAccess);
+        => ValueTask.FromResult(_snapshot.Discovery);
+
+    /// <summary>A target deleted between the snapshot and the question no longer answers: it is then treated as absent.</summary>
+    private async ValueTask<T?> TryAskAsync<T>(IActorRef target, object question, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await target.Ask<T>(question, askTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, IActorRef> Targets, DiscoveryAccess Discovery);
 }

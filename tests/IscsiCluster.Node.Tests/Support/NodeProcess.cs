@@ -42,6 +42,7 @@ public sealed class NodeProcess : IAsyncDisposable
             "--depsfile", Path.Combine(baseDirectory, $"{testAssembly}.deps.json"),
             Path.Combine(baseDirectory, "iscsi-cluster-node.dll"),
             "--config", configPath,
+            "--admin-socket", TestNode.SocketPath(dataDirectory),
             "--ready-file", readyFile])
         {
             start.ArgumentList.Add(argument);

@@ -1,5 +1,6 @@
 using System.Net;
 using IscsiCluster.Config;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IscsiCluster.Node.Tests.Support;
@@ -34,15 +35,36 @@ public sealed class TestNode : IAsyncDisposable
         return $"iscsi://{credentials}{Portal.Address}:{Portal.Port}/{TargetName}/{lun}{(query is null ? "" : "?" + query)}";
     }
 
+    /// <summary>The management endpoint's Unix socket (inside the data directory, so tests never share one).</summary>
+    public string AdminSocket => Host.AdminSocketPath;
+
     /// <summary>Starts a node whose one target has the given body (HOCON inside the target object).</summary>
-    public static async Task<TestNode> StartAsync(string targetBody = DefaultTarget, string? dataDirectory = null)
+    /// <remarks>The HOCON target only seeds a new store: on a data directory that holds a configuration, that one is used.</remarks>
+    public static Task<TestNode> StartAsync(string targetBody = DefaultTarget, string? dataDirectory = null)
+        => StartWithConfigAsync(dataDirectory, null, directory => ConfigText(directory, targetBody));
+
+    /// <summary>Starts a node with no HOCON target: what an administrator configures with the admin command.</summary>
+    public static Task<TestNode> StartEmptyAsync(string? dataDirectory = null, string extraConfig = "", ILoggerFactory? loggerFactory = null)
+        => StartWithConfigAsync(dataDirectory, loggerFactory, directory => $$"""
+            iscsi-cluster {
+              node { name = "test-node", data-dir = "{{directory}}" }
+              iscsi { listen-address = "127.0.0.1", port = 0 }
+              {{extraConfig}}
+            }
+            """);
+
+    private static async Task<TestNode> StartWithConfigAsync(string? dataDirectory, ILoggerFactory? loggerFactory, Func<string, string> configText)
     {
         var ownsDirectory = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("iscsi-cluster-test-").FullName;
-        var config = NodeHost.LoadConfig(Config.Config.ParseString(ConfigText(dataDirectory, targetBody), "test-node.conf"));
-        var host = await NodeHost.StartAsync(config, null, NullLoggerFactory.Instance, CancellationToken.None);
+        var config = NodeHost.LoadConfig(Config.Config.ParseString(configText(dataDirectory), "test-node.conf"));
+        var options = new NodeStartOptions(AdminSocket: SocketPath(dataDirectory));
+        var host = await NodeHost.StartAsync(config, options, loggerFactory ?? NullLoggerFactory.Instance, CancellationToken.None);
         return new TestNode(host, dataDirectory, ownsDirectory);
     }
+
+    /// <summary>Where a node on this data directory listens for admin commands.</summary>
+    public static string SocketPath(string dataDirectory) => Path.Combine(dataDirectory, "admin.sock");
 
     public const string DefaultTarget = """
         luns = [ { lun = 1, size = 64M, block-size = 512 } ]

@@ -1,0 +1,68 @@
+using IscsiCluster.Admin.Contracts.Editing;
+using IscsiCluster.Admin.Contracts.Model;
+using IscsiCluster.Node.Configuration;
+using IscsiCluster.Node.Luns;
+
+namespace IscsiCluster.Node.Administration;
+
+/// <summary>
+/// The first configuration of a node whose store holds none: the HOCON <c>iscsi-cluster.targets</c>
+/// list, with tids 1..N in list order and the accounts each target names (see reference.conf).
+/// </summary>
+public static class ConfigurationSeed
+{
+    private const string Path = "iscsi-cluster.targets";
+
+    /// <exception cref="NodeConfigurationException">The list cannot be expressed as a configuration (a name tgtadm refuses, one user with two passwords).</exception>
+    public static ClusterConfiguration FromSettings(IReadOnlyList<TargetSettings> targets, LunProvisioner provisioner)
+    {
+        var accounts = new List<AccountDefinition>();
+        var configuration = ClusterConfiguration.Empty;
+        for (var index = 0; index < targets.Count; index++)
+        {
+            var target = targets[index];
+            if (!ConfigurationEditor.IsValidTargetName(target.Name))
+            {
+                throw new NodeConfigurationException($"{Path}[{index}].name: '{target.Name}' has characters an administrator could not type back (use letters, digits, '.', '-' and ':')");
+            }
+
+            var incoming = target.IncomingAccounts.Select(a => AddAccount(accounts, a.User, a.Secret, index)).ToList();
+            var outgoing = target.OutgoingAccount is { } account ? AddAccount(accounts, account.User, account.Secret, index) : null;
+            var luns = target.Luns.Select(lun =>
+            {
+                // Volumes the store already knows under this target and LUN (a store from before the
+                // configuration was kept) are adopted, so their data and identity are kept.
+                var volume = provisioner.Provision(target.Name, lun);
+                return new LunDefinition(lun.Lun, lun.SizeBytes, lun.BlockSize, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, volume.VolumeId);
+            }).ToList();
+
+            configuration = configuration.WithTarget(new TargetDefinition(
+                index + 1,
+                target.Name,
+                target.Alias,
+                luns,
+                [.. target.Acl.AddressEntries.Select(a => a.Equals(InitiatorAddress.All, StringComparison.OrdinalIgnoreCase) ? InitiatorAddress.All : a)],
+                [.. target.Acl.NameEntries],
+                incoming,
+                outgoing,
+                TargetState.Ready));
+        }
+
+        return configuration with { Accounts = accounts };
+    }
+
+    private static string AddAccount(List<AccountDefinition> accounts, string user, string password, int index)
+    {
+        var existing = accounts.FirstOrDefault(a => a.User == user);
+        if (existing is null)
+        {
+            accounts.Add(new AccountDefinition(user, password));
+        }
+        else if (existing.Password != password)
+        {
+            throw new NodeConfigurationException($"{Path}[{index}]: account '{user}' is given two different passwords; an account has one password on every target it is bound to");
+        }
+
+        return user;
+    }
+}

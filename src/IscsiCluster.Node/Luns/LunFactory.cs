@@ -1,0 +1,86 @@
+using System.Globalization;
+using IscsiCluster.Actors;
+using IscsiCluster.Admin.Contracts.Model;
+using IscsiCluster.Admin.Contracts.Protocol;
+using IscsiCluster.Scsi;
+using IscsiCluster.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Node.Luns;
+
+/// <summary>
+/// Makes the actors of a target's logical units from its definition: LUN 0 is the controller (as in
+/// tgt), disk LUNs run over their volume in the store, and one actor answers for LUNs that do not
+/// exist. Each unit's identity derives from a cluster-wide id that never changes (ARCHITECTURE, Identity).
+/// </summary>
+public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILogger unitLogger)
+{
+    private const string DefaultVendorId = "ISCSICLU";
+    private const string DefaultProductId = "VIRTUAL-DISK";
+    private const string DefaultRevision = "0001";
+
+    // SPC-4 7.8.6.6.2: the NAA 3h "locally assigned" designator carries the 60-bit unit id.
+    private const ulong NaaLocallyAssigned = 0x3UL << 60;
+
+    /// <summary>The LUN actors of a target, LUN 0 included, each with the definition it was made from.</summary>
+    public IReadOnlyDictionary<ulong, LunSpec> Build(TargetDefinition target)
+    {
+        var specs = new Dictionary<ulong, LunSpec>
+        {
+            [0] = new LunSpec(null, Controller(target.Name)),
+        };
+        foreach (var lun in target.Luns)
+        {
+            specs[lun.Lun] = new LunSpec(lun, Disk(lun));
+        }
+
+        return specs;
+    }
+
+    /// <summary>The actor that answers for LUN numbers the target does not have.</summary>
+    public Props Absent(string targetName)
+    {
+        var identity = Identity(provisioner.TargetId(targetName), null);
+        return Props.Create(() => new LunActor(new AbsentUnit(identity), unitLogger));
+    }
+
+    /// <summary>What show prints for each unit: SCSI ID (the NAA designator of VPD page 0x83) and SCSI SN (VPD page 0x80).</summary>
+    public IEnumerable<LunRuntimeInfo> RuntimeInfo(TargetDefinition target)
+    {
+        yield return Runtime(target.Tid, 0, provisioner.TargetId(target.Name));
+        foreach (var lun in target.Luns)
+        {
+            if (lun.VolumeId is { } volumeId)
+            {
+                yield return Runtime(target.Tid, lun.Lun, volumeId);
+            }
+        }
+    }
+
+    private Props Controller(string targetName)
+    {
+        var identity = Identity(provisioner.TargetId(targetName), null);
+        return Props.Create(() => new LunActor(new ControllerUnit(identity), unitLogger));
+    }
+
+    private Props Disk(LunDefinition lun)
+    {
+        var volumeId = lun.VolumeId ?? throw new InvalidOperationException($"LUN {lun.Lun} has no volume yet");
+        var identity = Identity(volumeId, lun);
+        var device = new StoreBlockDevice(store, volumeId, lun.BlockSize, lun.SizeBytes / lun.BlockSize);
+        var state = new StoreUnitState(store, volumeId);
+        return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger));
+    }
+
+    private static LunRuntimeInfo Runtime(int tid, ulong lun, ulong unitId) =>
+        new(tid, lun, $"naa.{NaaLocallyAssigned | unitId:x16}", SerialNumber(unitId), Online: true);
+
+    private static LogicalUnitIdentity Identity(ulong id, LunDefinition? lun) =>
+        new(id, lun?.VendorId ?? DefaultVendorId, lun?.ProductId ?? DefaultProductId, lun?.ProductRevision ?? DefaultRevision, SerialNumber(id));
+
+    private static string SerialNumber(ulong id) => id.ToString("x15", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One LUN actor to run: the definition it serves (null for the controller) and how to make it.</summary>
+/// <remarks>A target replaces a running LUN actor when the definition it was made from changes.</remarks>
+public sealed record LunSpec(LunDefinition? Definition, Props Props);

@@ -1,0 +1,125 @@
+using IscsiCluster.Actors;
+using IscsiCluster.Actors.TestKit;
+using IscsiCluster.Admin.Contracts.Model;
+using IscsiCluster.Iscsi.Targets;
+using IscsiCluster.Node.Luns;
+using IscsiCluster.Node.Tests.Support;
+using IscsiCluster.Node.Targets;
+using IscsiCluster.Scsi.Sam;
+using IscsiCluster.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IscsiCluster.Node.Tests;
+
+/// <summary>A target actor told its new configuration while a session is logged in (the session is a probe).</summary>
+public sealed class TargetActorTests : TestKit
+{
+    private const byte UnitAttentionKey = 0x6;
+    private const int SenseKeyOffset = 2;
+    private const int AscOffset = 12;
+    private const int AscqOffset = 13;
+
+    private static readonly ITNexus Nexus = new("iqn.2026-11.org.example:host", "iqn.2026-11.org.example:host,i,0x400000000001", TestNode.TargetName, 1, 1);
+    private static readonly InitiatorContext Initiator = new("iqn.2026-11.org.example:host", System.Net.IPAddress.Loopback);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("iscsi-cluster-target-").FullName;
+    private readonly BlockStore _store;
+    private readonly LunFactory _factory;
+
+    public TargetActorTests()
+    {
+        _store = BlockStore.Open(_directory);
+        _factory = new LunFactory(_store, new LunProvisioner(_store), NullLogger.Instance);
+    }
+
+    [Fact]
+    public async Task AddingALunTellsTheSessionTheNewMapAndRaisesReportedLunsDataHasChanged()
+    {
+        var definition = Target(Disk(1));
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+        var session = CreateTestProbe("session");
+        target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
+        var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
+        var lun1 = access.Luns[1];
+        await ClearUnitAttentionsAsync(session, lun1);
+
+        target.Tell(new TargetActor.Configure(Runtime(definition.WithLun(Disk(2)))));
+        var changed = await session.ExpectMsgAsync<LunMapChanged>();
+        session.Send(lun1, TestUnitReady(100));
+        var answer = await session.ExpectMsgAsync<CommandComplete>();
+
+        Assert.Equal([0UL, 1UL, 2UL], changed.Luns.Keys.Order());
+        Assert.Same(lun1, changed.Luns[1]);
+        Assert.Equal(ScsiStatus.CheckCondition, answer.Status);
+        var sense = answer.Sense.ToArray();
+        Assert.Equal((UnitAttentionKey, (byte)0x3F, (byte)0x0E), ((byte)(sense[SenseKeyOffset] & 0x0F), sense[AscOffset], sense[AscqOffset]));
+    }
+
+    [Fact]
+    public async Task AnOfflineTargetRefusesLoginsAndIsNotListed()
+    {
+        var definition = Target(Disk(1)) with { State = TargetState.Offline };
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+
+        var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
+        var listing = await target.Ask<TargetActor.Listing>(new TargetActor.GetListing(Initiator), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.False(access.InitiatorAllowed);
+        Assert.Null(listing.TargetName);
+    }
+
+    [Fact]
+    public async Task ARetiredTargetAsksItsSessionsToCloseAndStopsWhenTheyHaveEnded()
+    {
+        var definition = Target(Disk(1));
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+        var session = CreateTestProbe("session");
+        target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
+        Watch(target);
+
+        target.Tell(new TargetActor.Retire(TimeSpan.FromMinutes(5)));
+        await session.ExpectMsgAsync<CloseSession>();
+        target.Tell(new SessionClosed(Nexus, session.Ref), session.Ref);
+
+        await ExpectTerminatedAsync(target);
+    }
+
+    /// <summary>A new nexus first gets the unit attentions every unit owes it (power on, reset); TEST UNIT READY consumes them.</summary>
+    private static async Task ClearUnitAttentionsAsync(TestProbe session, IActorRef lun)
+    {
+        for (uint tag = 1; tag < 10; tag++)
+        {
+            session.Send(lun, TestUnitReady(tag));
+            if ((await session.ExpectMsgAsync<CommandComplete>()).Status == ScsiStatus.Good)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("TEST UNIT READY never returned GOOD");
+    }
+
+    private static ExecuteCommand TestUnitReady(uint tag) => new(Nexus, 1, tag, TaskAttribute.Simple, new byte[6], ReadOnlyMemory<byte>.Empty, 0);
+
+    private static TargetDefinition Target(LunDefinition lun) =>
+        TargetDefinition.Create(1, TestNode.TargetName).WithLun(lun) with { InitiatorAddresses = ["ALL"] };
+
+    private LunDefinition Disk(ulong lun)
+    {
+        var volumeId = LunProvisioner.NewId();
+        _store.CreateVolume(volumeId, 1024 * 1024);
+        return new LunDefinition(lun, 1024 * 1024, 512, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, volumeId);
+    }
+
+    private TargetRuntime Runtime(TargetDefinition definition) => new(definition, [], null, _factory.Build(definition));
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _store.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
