@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using IscsiCluster.Actors;
+using IscsiCluster.Actors.TestKit;
+using IscsiCluster.Node.Luns;
+using IscsiCluster.Scsi;
+using IscsiCluster.Scsi.Sam;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IscsiCluster.Node.Tests;
+
+/// <summary>The LUN actor runs its unit's commands one at a time, even when the backing store is slow.</summary>
+public sealed class LunActorTests : TestKit
+{
+    private const int Block = 512;
+    private const long CounterLba = 7;
+    private const int Writers = 4;
+    private const int IncrementsPerWriter = 15;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly ITNexus Nexus = new("iqn.2026-11.test:host", "iqn.2026-11.test:host,i,0x800000000001", "iqn.2026-11.test:target", 1, 1);
+
+    [Fact]
+    public async Task CompareAndWriteIsAtomicAgainstConcurrentCommandsEvenWhenTheStoreYields()
+    {
+        // A device that yields inside every read leaves room between COMPARE AND WRITE's read and
+        // its write: only the actor's one-command-at-a-time rule keeps two swaps from both winning.
+        var device = new YieldingDevice(blockCount: 64);
+        var unit = new DiskUnit(new LogicalUnitIdentity(42, "ISCSICLU", "TEST", "0001", "42"), device);
+        var lun = Sys.ActorOf(Props.Create(() => new LunActor(unit, NullLogger.Instance)));
+        await ExecuteAsync(lun, Cdb10(0x00, 0, 0), default); // TEST UNIT READY: takes the power-on unit attention
+
+        var tag = 100u;
+        async Task<int> IncrementAsync()
+        {
+            var miscompares = 0;
+            for (var done = 0; done < IncrementsPerWriter;)
+            {
+                var read = await ExecuteAsync(lun, Cdb10(0x28, CounterLba, 1), default, Interlocked.Increment(ref tag), Block);
+                var current = read.DataIn.ToArray();
+                var data = new byte[2 * Block];
+                current.CopyTo(data, 0);
+                BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(Block), BinaryPrimitives.ReadUInt64LittleEndian(current) + 1);
+                var swap = await ExecuteAsync(lun, CompareAndWrite(CounterLba), data, Interlocked.Increment(ref tag));
+                if (swap.Status == ScsiStatus.Good)
+                {
+                    done++;
+                }
+                else
+                {
+                    Assert.Equal(0x0E, swap.Sense.Span[2] & 0x0F); // MISCOMPARE, nothing else
+                    miscompares++;
+                }
+            }
+
+            return miscompares;
+        }
+
+        var miscompares = (await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(IncrementAsync)))).Sum();
+
+        Assert.Equal((ulong)(Writers * IncrementsPerWriter), BinaryPrimitives.ReadUInt64LittleEndian(device.Contents.AsSpan((int)CounterLba * Block)));
+        Assert.True(miscompares > 0, "the writers never raced");
+    }
+
+    [Fact]
+    public async Task AFailingStoreEndsTheCommandWithHardwareErrorAndTheActorKeepsServing()
+    {
+        var device = new YieldingDevice(blockCount: 64) { FailWrites = true };
+        var unit = new DiskUnit(new LogicalUnitIdentity(43, "ISCSICLU", "TEST", "0001", "43"), device);
+        var lun = Sys.ActorOf(Props.Create(() => new LunActor(unit, NullLogger.Instance)));
+        await ExecuteAsync(lun, Cdb10(0x00, 0, 0), default);
+
+        var write = await ExecuteAsync(lun, Cdb10(0x2A, 0, 1), new byte[Block], 2);
+        var read = await ExecuteAsync(lun, Cdb10(0x28, 0, 1), default, 3, Block);
+
+        Assert.Equal(ScsiStatus.CheckCondition, write.Status);
+        Assert.Equal(0x04, write.Sense.Span[2] & 0x0F); // HARDWARE ERROR
+        Assert.Equal(0x44, write.Sense.Span[12]);       // INTERNAL TARGET FAILURE
+        Assert.Equal(ScsiStatus.Good, read.Status);
+    }
+
+    private static Task<CommandComplete> ExecuteAsync(IActorRef lun, byte[] cdb, ReadOnlyMemory<byte> dataOut, uint tag = 1, int dataIn = 0)
+        => lun.Ask<CommandComplete>(new ExecuteCommand(Nexus, 1, tag, TaskAttribute.Simple, cdb, dataOut, dataIn), Patience);
+
+    private static byte[] Cdb10(byte opcode, long lba, ushort blocks)
+    {
+        var cdb = new byte[opcode == 0x00 ? 6 : 10];
+        cdb[0] = opcode;
+        if (opcode != 0x00)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(2), (uint)lba);
+            BinaryPrimitives.WriteUInt16BigEndian(cdb.AsSpan(7), blocks);
+        }
+
+        return cdb;
+    }
+
+    // SBC-3 5.2: COMPARE AND WRITE, one block.
+    private static byte[] CompareAndWrite(long lba)
+    {
+        var cdb = new byte[16];
+        cdb[0] = 0x89;
+        BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), (ulong)lba);
+        cdb[13] = 1;
+        return cdb;
+    }
+
+    /// <summary>An in-memory device whose reads really yield (so a command awaits the store) and whose writes can fail.</summary>
+    private sealed class YieldingDevice(long blockCount) : IBlockDevice
+    {
+        public byte[] Contents { get; } = new byte[blockCount * Block];
+
+        public bool FailWrites { get; init; }
+
+        public int BlockSize => Block;
+
+        public long BlockCount => blockCount;
+
+        public async ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(1, cancellationToken);
+            Contents.AsMemory((int)(lba * Block), destination.Length).CopyTo(destination);
+        }
+
+        public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default)
+        {
+            if (FailWrites)
+            {
+                throw new InvalidOperationException("the store is gone");
+            }
+
+            source.CopyTo(Contents.AsMemory((int)(lba * Block)));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default)
+        {
+            Contents.AsSpan((int)(lba * Block), (int)(blockCount * Block)).Clear();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
