@@ -90,6 +90,7 @@ public sealed class NodeHost : IAsyncDisposable
             var configurationStore = new ConfigurationStore(store);
             var configuration = LoadOrSeed(configurationStore, settings, provisioner, logger);
             volumes.DeleteOrphans(configuration);
+            volumes.MatchSizes(configuration);
 
             system = ActorSystem.Create(settings.Name, loggerFactory);
             var targetDirectory = new TargetDirectory(

@@ -55,4 +55,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 1039, Level = LogLevel.Information, Message = "Target {Tid} {Target} started with {Luns} disk LUNs")]
     public static partial void TargetStarted(ILogger logger, int tid, string target, int luns);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Volume {VolumeId:x15} resized from {FromBytes} to {ToBytes} bytes")]
+    public static partial void VolumeResized(ILogger logger, ulong volumeId, long fromBytes, long toBytes);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning, Message = "Volume {VolumeId:x15} held {VolumeBytes} bytes, the stored configuration {ConfiguredBytes}: resized to the configuration (a resize was cut short)")]
+    public static partial void VolumeSizeRestored(ILogger logger, ulong volumeId, long volumeBytes, long configuredBytes);
 }

@@ -6,7 +6,7 @@ namespace IscsiCluster.Admin.Contracts.Editing;
 
 public static partial class ConfigurationEditor
 {
-    /// <summary>The bsopts key that creates a thin LUN of that size.</summary>
+    /// <summary>The bsopts key that creates a thin LUN of that size, and the update params key that resizes one.</summary>
     public const string SizeOption = "size";
 
     /// <summary>The only device type served (tgt's --device-type default).</summary>
@@ -194,10 +194,23 @@ public static partial class ConfigurationEditor
             return Required(current, "--params");
         }
 
+        var original = unit;
         foreach (var pair in request.Params.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             var key = equals < 0 ? pair : pair[..equals];
+            var value = equals < 0 ? "" : pair[(equals + 1)..];
+            if (key == SizeOption)
+            {
+                if (!TryParseNewSize(unit, value, out var size, out var sizeError))
+                {
+                    return EditResult.Refused(current, AdmError.InvalidSize, sizeError);
+                }
+
+                unit = unit with { SizeBytes = size };
+                continue;
+            }
+
             if (!InquiryParameters.TryGetValue(key, out var maxLength))
             {
                 return TgtOnlyLunParameters.Contains(key)
@@ -205,7 +218,6 @@ public static partial class ConfigurationEditor
                     : EditResult.Refused(current, AdmError.UnknownParam, $"{key}; {SupportedLunParameters}");
             }
 
-            var value = equals < 0 ? "" : pair[(equals + 1)..];
             if (value.Length is 0 || value.Length > maxLength || !value.All(c => c is >= ' ' and <= '~'))
             {
                 return EditResult.Refused(current, AdmError.InvalidRequest, $"{key} is 1 to {maxLength} printable ASCII characters");
@@ -219,8 +231,37 @@ public static partial class ConfigurationEditor
             };
         }
 
+        // SBC-3 4.6: a resize reaches initiators as CAPACITY DATA HAS CHANGED; growing only adds zeros,
+        // shrinking loses the blocks past the new end, so it needs the administrator's --force.
+        if (unit.SizeBytes < original.SizeBytes && !request.Force)
+        {
+            return EditResult.Refused(
+                current,
+                AdmError.ShrinkNeedsForce,
+                $"lun {lun} of tid {target.Tid} from {SizeText.Format(original.SizeBytes)} to {SizeText.Format(unit.SizeBytes)}");
+        }
+
         return EditResult.Updated(current.WithTarget(target.WithLun(unit)));
     }
 
-    private const string SupportedLunParameters = "logicalunit update supports --params vendor_id=..,product_id=..,product_rev=..";
+    /// <summary>A LUN's new size: units as in --bsopts size=, a positive whole number of the LUN's blocks.</summary>
+    private static bool TryParseNewSize(LunDefinition unit, string value, out long size, out string error)
+    {
+        error = "";
+        if (!SizeText.TryParse(value, out size))
+        {
+            error = $"size={value}";
+            return false;
+        }
+
+        if (size <= 0 || size % unit.BlockSize != 0)
+        {
+            error = $"size={value}: lun {unit.Lun} needs a positive multiple of its {unit.BlockSize}-byte blocks";
+            return false;
+        }
+
+        return true;
+    }
+
+    private const string SupportedLunParameters = "logicalunit update supports --params size=..,vendor_id=..,product_id=..,product_rev=..";
 }

@@ -13,6 +13,24 @@ public static class SizeText
         ("K", 10), ("M", 20), ("G", 30), ("T", 40), ("P", 50), ("B", 0),
     ];
 
+    /// <summary>Binary units for <see cref="Format"/>, largest first.</summary>
+    private static readonly (string Suffix, int Shift)[] FormatUnits = [("PiB", 50), ("TiB", 40), ("GiB", 30), ("MiB", 20), ("KiB", 10)];
+
+    /// <summary>A size as a person reads it, exactly: "2 GiB", "1536 MiB", "1000 bytes" (the largest unit that divides it).</summary>
+    public static string Format(long bytes)
+    {
+        foreach (var (suffix, shift) in FormatUnits)
+        {
+            var unit = 1L << shift;
+            if (bytes != 0 && bytes % unit == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{bytes / unit} {suffix}");
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
+    }
+
     public static bool TryParse(string? text, out long bytes)
     {
         bytes = 0;

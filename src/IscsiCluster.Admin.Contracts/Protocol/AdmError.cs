@@ -29,6 +29,7 @@ public enum AdmError
     InvalidTargetName,
     InvalidInitiatorAddress,
     InvalidSize,
+    ShrinkNeedsForce,
     BackingStoreUnavailable,
     ImportFailed,
     PermissionDenied,

@@ -65,10 +65,10 @@ public sealed record AdmRequest(AdmMode Mode, AdmOp Op)
     /// <summary>--value/-v (target update).</summary>
     public string? Value { get; init; }
 
-    /// <summary>--force/-F: delete a target even with sessions (they are ended).</summary>
+    /// <summary>--force/-F: delete a target even with sessions (they are ended), or shrink a LUN (data past its new end is lost).</summary>
     public bool Force { get; init; }
 
-    /// <summary>--params/-P: "key=value" pairs separated by ',' (logicalunit update).</summary>
+    /// <summary>--params/-P: "key=value" pairs separated by ',' (logicalunit update: INQUIRY strings and size).</summary>
     public string? Params { get; init; }
 
     /// <summary>Show only: include CHAP secrets in the payload (<c>--params show-secrets=1</c>, or <c>--dump</c>).</summary>

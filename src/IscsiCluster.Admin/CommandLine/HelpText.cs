@@ -27,6 +27,10 @@ internal static class HelpText
                 create an empty thin LUN in the cluster's store. <lun> 0 is the controller.
         --lld iscsi --mode logicalunit --op delete --tid <id> --lun <lun>
         --lld iscsi --mode logicalunit --op update --tid <id> --lun <lun> --params vendor_id=..,product_id=..,product_rev=..
+                change the INQUIRY strings the LUN reports.
+        --lld iscsi --mode logicalunit --op update --tid <id> --lun <lun> --params size=<N[K|M|G|T]> [--force]
+                resize the LUN online (a multiple of its block size); initiators are told CAPACITY DATA
+                HAS CHANGED. Shrinking discards the data past the new end and needs --force.
         --lld iscsi --mode account --op new --user <name> --password <pass>
         --lld iscsi --mode account --op delete --user <name>
                 delete the account (it is unbound from every target first).

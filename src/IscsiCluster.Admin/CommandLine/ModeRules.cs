@@ -29,7 +29,7 @@ internal static class ModeRules
             [Options.Tid, Options.Lun, Options.BackingStore, Options.BsType, Options.BsOpts, Options.BsOFlags, Options.BlockSize, Options.DeviceType],
         [(AdmMode.LogicalUnit, AdmOp.Delete)] = [Options.Tid, Options.Lun],
         [(AdmMode.LogicalUnit, AdmOp.Stat)] = [Options.Tid, Options.Lun],
-        [(AdmMode.LogicalUnit, AdmOp.Update)] = [Options.Tid, Options.Lun, Options.Params],
+        [(AdmMode.LogicalUnit, AdmOp.Update)] = [Options.Tid, Options.Lun, Options.Params, Options.Force],
         [(AdmMode.Session, AdmOp.Show)] = [Options.Tid, Options.Sid],
         [(AdmMode.Session, AdmOp.Stat)] = [Options.Tid, Options.Sid],
         [(AdmMode.Session, AdmOp.Delete)] = [Options.Tid, Options.Sid],

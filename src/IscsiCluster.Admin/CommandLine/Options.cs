@@ -27,8 +27,8 @@ internal static class Options
     public static readonly OptionSpec User = new('u', "user", true, "name", "a CHAP account name");
     public static readonly OptionSpec Password = new('p', "password", true, "secret", "the account's CHAP secret");
     public static readonly OptionSpec Host = new('H', "host", true, "host", "tgt's SCSI host binding (not served by iSCSI targets)");
-    public static readonly OptionSpec Force = new('F', "force", false, "", "delete a target even if it has sessions (they are ended)");
-    public static readonly OptionSpec Params = new('P', "params", true, "k=v,...", "logicalunit update: vendor_id, product_id, product_rev; show: show-secrets=1");
+    public static readonly OptionSpec Force = new('F', "force", false, "", "delete a target even if it has sessions (they are ended); shrink a LUN (data past its new end is lost)");
+    public static readonly OptionSpec Params = new('P', "params", true, "k=v,...", "logicalunit update: size, vendor_id, product_id, product_rev; show: show-secrets=1");
     public static readonly OptionSpec Bus = new('B', "bus", true, "bus", "tgt's SCSI bus binding (not served by iSCSI targets)");
     public static readonly OptionSpec DeviceType = new('Y', "device-type", true, "type", "disk (the only type served)");
     public static readonly OptionSpec Outgoing = new('O', "outgoing", false, "", "bind or unbind the account as the target's own (mutual CHAP)");

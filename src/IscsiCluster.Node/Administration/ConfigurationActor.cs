@@ -11,8 +11,8 @@ namespace IscsiCluster.Node.Administration;
 
 /// <summary>
 /// The one owner of the node's configuration. It applies admin requests one at a time
-/// (<see cref="ConfigurationEditor"/> decides, with the live facts only the node knows), creates and
-/// deletes volumes, stores the result before answering, then brings the target actors in line
+/// (<see cref="ConfigurationEditor"/> decides, with the live facts only the node knows), creates, resizes
+/// and deletes volumes, stores the result before answering, then brings the target actors in line
 /// (<c>ConfigurationActor.Targets.cs</c>). Show answers come from here too.
 /// </summary>
 public sealed partial class ConfigurationActor : ReceiveActor
@@ -140,8 +140,15 @@ public sealed partial class ConfigurationActor : ReceiveActor
     private async Task<AdmResponse> ChangeAsync(AdmRequest request, ClusterConfiguration next, IAdminProgress progress, CancellationToken cancellationToken)
     {
         var created = new List<ulong>();
+        var resized = new List<(ulong VolumeId, long FromBytes, long ToBytes)>();
         try
         {
+            foreach (var (volumeId, fromBytes, toBytes) in Resizes(_configuration, next))
+            {
+                _volumes.Resize(volumeId, fromBytes, toBytes);
+                resized.Add((volumeId, fromBytes, toBytes));
+            }
+
             foreach (var target in next.Targets)
             {
                 foreach (var lun in target.Luns.Where(l => l.VolumeId is null))
@@ -163,6 +170,12 @@ public sealed partial class ConfigurationActor : ReceiveActor
                 _volumes.Delete(volumeId);
             }
 
+            // Back to the size the stored configuration names (data a shrink freed stays freed).
+            foreach (var (volumeId, fromBytes, toBytes) in resized)
+            {
+                _volumes.Resize(volumeId, toBytes, fromBytes);
+            }
+
             if (e is LunImportException import)
             {
                 return AdmResponse.Failure(AdmError.ImportFailed, import.Message);
@@ -182,6 +195,21 @@ public sealed partial class ConfigurationActor : ReceiveActor
 
         NodeLog.ConfigurationChanged(_logger, request.ToString());
         return AdmResponse.Ok();
+    }
+
+    /// <summary>The volumes of LUNs whose size differs between <paramref name="previous"/> and <paramref name="next"/> (logicalunit update size=).</summary>
+    private static IEnumerable<(ulong VolumeId, long FromBytes, long ToBytes)> Resizes(ClusterConfiguration previous, ClusterConfiguration next)
+    {
+        var sizes = previous.Targets.SelectMany(t => t.Luns)
+            .Where(l => l.VolumeId is not null)
+            .ToDictionary(l => l.VolumeId!.Value, l => l.SizeBytes);
+        foreach (var lun in next.Targets.SelectMany(t => t.Luns))
+        {
+            if (lun.VolumeId is { } id && sizes.TryGetValue(id, out var before) && before != lun.SizeBytes)
+            {
+                yield return (id, before, lun.SizeBytes);
+            }
+        }
     }
 
     private async Task<IReadOnlyList<SessionInfo>> CollectSessionsAsync(CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace IscsiCluster.Node.Administration;
 
 /// <summary>
 /// The volumes behind disk LUNs: created thin, or filled once from a file or block device
-/// (<c>-b PATH</c>) so the LUN never depends on that file again; deleted with their unit state.
+/// (<c>-b PATH</c>) so the LUN never depends on that file again; resized online; deleted with their unit state.
 /// </summary>
 public sealed class LunVolumes(BlockStore store, int chunkSize, ILogger logger)
 {
@@ -95,6 +95,33 @@ public sealed class LunVolumes(BlockStore store, int chunkSize, ILogger logger)
         }
         catch (ObjectDisposedException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Resizes a LUN's volume (synced by the store). The running LUN sees the new size on its next command
+    /// (<see cref="StoreBlockDevice.BlockCount"/>); shrinking frees the data past the new end.
+    /// </summary>
+    public void Resize(ulong volumeId, long fromBytes, long toBytes)
+    {
+        store.ResizeVolume(volumeId, toBytes);
+        NodeLog.VolumeResized(logger, volumeId, fromBytes, toBytes);
+    }
+
+    /// <summary>
+    /// Gives each LUN's volume the size <paramref name="configuration"/> records: a crash between resizing a
+    /// volume and storing the configuration that names the new size leaves them apart, and the stored
+    /// configuration (what the administrator was told) wins.
+    /// </summary>
+    public void MatchSizes(ClusterConfiguration configuration)
+    {
+        foreach (var lun in configuration.Targets.SelectMany(t => t.Luns))
+        {
+            if (lun.VolumeId is { } id && store.TryGetVolume(id, out var volume) && volume.SizeBytes != lun.SizeBytes)
+            {
+                NodeLog.VolumeSizeRestored(logger, id, volume.SizeBytes, lun.SizeBytes);
+                store.ResizeVolume(id, lun.SizeBytes);
+            }
         }
     }
 

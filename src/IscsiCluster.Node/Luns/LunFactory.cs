@@ -67,7 +67,7 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
     {
         var volumeId = lun.VolumeId ?? throw new InvalidOperationException($"LUN {lun.Lun} has no volume yet");
         var identity = Identity(volumeId, lun);
-        var device = new StoreBlockDevice(store, volumeId, lun.BlockSize, lun.SizeBytes / lun.BlockSize);
+        var device = new StoreBlockDevice(store, volumeId, lun.BlockSize);
         var state = new StoreUnitState(store, volumeId);
         return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger));
     }
@@ -82,5 +82,17 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
 }
 
 /// <summary>One LUN actor to run: the definition it serves (null for the controller) and how to make it.</summary>
-/// <remarks>A target replaces a running LUN actor when the definition it was made from changes.</remarks>
-public sealed record LunSpec(LunDefinition? Definition, Props Props);
+/// <remarks>A target replaces a running LUN actor when the definition it was made from changes, except for its size.</remarks>
+public sealed record LunSpec(LunDefinition? Definition, Props Props)
+{
+    /// <summary>
+    /// Whether serving <paramref name="wanted"/> needs a new actor in place of one made from this spec. A new size
+    /// does not: the running unit's device follows its volume (<see cref="StoreBlockDevice.BlockCount"/>), and the
+    /// actor that stays keeps the nexuses it knows, so each of them is told CAPACITY DATA HAS CHANGED, and keeps
+    /// its reservations and other unit attentions.
+    /// </summary>
+    public bool IsReplacedBy(LunSpec wanted) =>
+        Definition is null || wanted.Definition is null
+            ? Definition != wanted.Definition
+            : Definition with { SizeBytes = wanted.Definition.SizeBytes } != wanted.Definition;
+}

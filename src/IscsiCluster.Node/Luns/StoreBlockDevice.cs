@@ -7,11 +7,17 @@ namespace IscsiCluster.Node.Luns;
 /// A LUN's blocks in the node's RocksDB store: adapts the byte-addressed volume of the
 /// block store to the block-addressed device the SCSI layer uses.
 /// </summary>
-public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int blockSize, long blockCount) : IBlockDevice
+public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int blockSize) : IBlockDevice
 {
     public int BlockSize => blockSize;
 
-    public long BlockCount => blockCount;
+    /// <summary>
+    /// The volume's current size in blocks, read from the store's in-memory volume record on every
+    /// call: an online resize swaps that record in one step, so the LUN actor sees the new size on
+    /// its next command and the SCSI layer raises CAPACITY DATA HAS CHANGED (SBC-3 4.6). A new
+    /// device by message would need a new DiskUnit, which forgets the nexuses owed that attention.
+    /// </summary>
+    public long BlockCount => store.TryGetVolume(volumeId, out var volume) ? volume.SizeBytes / blockSize : 0;
 
     public ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default)
     {

@@ -50,11 +50,16 @@ public sealed partial class TargetActor : ReceiveActor
         var changed = false;
         foreach (var (lun, running) in _lunActors.ToList())
         {
-            if (!runtime.Luns.TryGetValue(lun, out var wanted) || wanted.Definition != running.Spec.Definition)
+            if (!runtime.Luns.TryGetValue(lun, out var wanted) || running.Spec.IsReplacedBy(wanted))
             {
                 Context.Stop(running.Actor);
                 _lunActors.Remove(lun);
                 changed = true;
+            }
+            else
+            {
+                // A resized LUN keeps its actor (see LunSpec.IsReplacedBy); later changes compare with its new definition.
+                _lunActors[lun] = (wanted, running.Actor);
             }
         }
 

@@ -68,6 +68,14 @@ public class CommandLineParserTests
     [InlineData("-F")]
     public void ForceIsAFlag(string flag) => Assert.True(Parse("-m", "target", "-o", "delete", "-t", "1", flag).Force);
 
+    [Fact]
+    public void ALunResizeTakesSizeParamsAndForce()
+    {
+        var request = Parse("--mode", "logicalunit", "--op", "update", "--tid", "1", "--lun", "1", "--params", "size=2G", "--force");
+
+        Assert.Equal(("size=2G", true), (request.Params, request.Force));
+    }
+
     [Theory]
     [InlineData("--outgoing")]
     [InlineData("-O")]
@@ -179,6 +187,7 @@ public class CommandLineParserTests
     [InlineData("account mode: option '--outgoing' is not allowed with --op new", "-m", "account", "-o", "new", "-u", "a", "-p", "b", "-O")]
     [InlineData("target mode: option '--bus' is not allowed with --op bind", "-m", "target", "-o", "bind", "-t", "1", "-B", "pci,0")]
     [InlineData("target mode: option '--host' is not allowed with --op bind", "-m", "target", "-o", "bind", "-t", "1", "-H", "1")]
+    [InlineData("logicalunit mode: option '--force' is not allowed with --op delete", "-m", "lu", "-o", "delete", "-t", "1", "-l", "1", "-F")]
     [InlineData("operation new not supported in system mode", "-m", "system", "-o", "new")]
     [InlineData("--output xml: use text or json", "--output", "xml")]
     [InlineData("option '--tid' is not allowed with --dump or --execute", "--dump", "-t", "1")]

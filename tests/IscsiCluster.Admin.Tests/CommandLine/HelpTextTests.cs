@@ -17,6 +17,7 @@ public class HelpTextTests
     [Theory]
     [InlineData("--mode target --op new")]
     [InlineData("--mode logicalunit --op update")]
+    [InlineData("--params size=<N[K|M|G|T]> [--force]")]
     [InlineData("--mode account --op bind|unbind")]
     [InlineData("--mode conn --op delete")]
     [InlineData("--mode session --op show")]

@@ -12,6 +12,8 @@ public class ConfigurationEditorLogicalUnitTests
 
     private static AdmRequest Lun(AdmOp op, ulong? lun = 1, int? tid = 1) => new(AdmMode.LogicalUnit, op) { Tid = tid, Lun = lun };
 
+    private static AdmRequest Resize(string size, ulong lun = 1, int tid = 1) => Lun(AdmOp.Update, lun, tid) with { Params = $"size={size}" };
+
     [Fact]
     public void NewThinLunTakesItsSizeFromBsopts()
     {
@@ -130,6 +132,89 @@ public class ConfigurationEditorLogicalUnitTests
         Refused(AdmError.InvalidRequest, Apply(OneLun, Lun(AdmOp.Update)), OneLun);
         Refused(AdmError.NoLun, Apply(OneLun, Lun(AdmOp.Update, 4) with { Params = "vendor_id=A" }), OneLun);
         Refused(AdmError.ReservedLun, Apply(OneLun, Lun(AdmOp.Update, 0) with { Params = "vendor_id=A" }), OneLun);
+    }
+
+    [Fact]
+    public void UpdateLunGrowsTheLunAndKeepsItsVolumeAndIdentity()
+    {
+        var before = OneLun.WithLunVolumeId(1, 1, 42);
+        var result = Apply(before, Resize("2G"));
+
+        Assert.True(result.Changed);
+        Assert.Equal(before.FindTarget(1)!.FindLun(1)! with { SizeBytes = 2L << 30 }, result.Configuration.FindTarget(1)!.FindLun(1));
+    }
+
+    [Fact]
+    public void UpdateLunResizesAndSetsInquiryStringsInOneRequest()
+    {
+        var lun = Apply(OneLun, Lun(AdmOp.Update) with { Params = "size=3G,vendor_id=ACME" }).Configuration.FindTarget(1)!.FindLun(1)!;
+
+        Assert.Equal((3L << 30, "ACME"), (lun.SizeBytes, lun.VendorId));
+    }
+
+    [Fact]
+    public void UpdateLunRefusesAShrinkWithoutForceAndSaysWhatIsLost()
+    {
+        var result = Apply(OneLun, Resize("512M"));
+
+        Refused(AdmError.ShrinkNeedsForce, result, OneLun);
+        Assert.Equal("lun 1 of tid 1 from 1 GiB to 512 MiB", result.Detail);
+        var message = AdmErrors.Describe(result.Error, result.Detail);
+        Assert.Contains("discards the data past its new end", message, StringComparison.Ordinal);
+        Assert.Contains("--force", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpdateLunShrinksWithForce()
+    {
+        var lun = Apply(OneLun, Resize("512M") with { Force = true }).Configuration.FindTarget(1)!.FindLun(1)!;
+
+        Assert.Equal(512L << 20, lun.SizeBytes);
+    }
+
+    [Fact]
+    public void UpdateLunToTheSameSizeSucceedsWithoutForce() =>
+        Assert.Equal(1L << 30, Apply(OneLun, Resize("1024M")).Configuration.FindTarget(1)!.FindLun(1)!.SizeBytes);
+
+    [Theory]
+    [InlineData("size=0")]
+    [InlineData("size=1000")]
+    [InlineData("size=ten")]
+    [InlineData("size=-1G")]
+    [InlineData("size=")]
+    [InlineData("size")]
+    public void UpdateLunRefusesSizesThatAreNotPositiveWholeBlocks(string parameters) =>
+        Refused(AdmError.InvalidSize, Apply(OneLun, Lun(AdmOp.Update) with { Params = parameters, Force = true }), OneLun);
+
+    [Fact]
+    public void UpdateLunRefusesASizeThatIsNotAMultipleOfTheLunsOwnBlockSize()
+    {
+        var bigBlocks = ApplyAll(OneTarget, NewThinLun(size: "8M") with { BlockSize = 4096 });
+
+        // 6 KiB is whole 512-byte blocks but not whole 4096-byte ones.
+        var result = Apply(bigBlocks, Resize("6K"));
+
+        Refused(AdmError.InvalidSize, result, bigBlocks);
+        Assert.Contains("4096-byte blocks", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UpdateLunSizeRefusesLunZeroAndUnknownLunsAndTargets()
+    {
+        Refused(AdmError.ReservedLun, Apply(OneLun, Resize("2G", lun: 0)), OneLun);
+        Refused(AdmError.NoLun, Apply(OneLun, Resize("2G", lun: 2)), OneLun);
+        Refused(AdmError.NoTarget, Apply(OneLun, Resize("2G", tid: 3)), OneLun);
+        Refused(AdmError.ReservedTid, Apply(OneLun, Resize("2G", tid: 0)), OneLun);
+    }
+
+    [Fact]
+    public void UpdateLunResizesAnImportedLunToo()
+    {
+        var imported = Apply(OneTarget, Lun(AdmOp.New) with { BackingStore = "/dev/sda5" }, new EditContext(new HashSet<int>(), 1 << 20)).Configuration;
+
+        var lun = Apply(imported, Resize("4M")).Configuration.FindTarget(1)!.FindLun(1)!;
+
+        Assert.Equal((4L << 20, LunSource.Imported, "/dev/sda5"), (lun.SizeBytes, lun.Source, lun.BackingStoreDescription));
     }
 
     [Fact]

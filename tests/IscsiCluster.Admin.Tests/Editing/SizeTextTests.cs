@@ -29,4 +29,14 @@ public class SizeTextTests
     [InlineData("10X")]
     [InlineData("9999999999P")]
     public void BadSizesAreRefused(string? text) => Assert.False(SizeText.TryParse(text, out _));
+
+    [Theory]
+    [InlineData(2L << 30, "2 GiB")]
+    [InlineData(1536L << 20, "1536 MiB")]
+    [InlineData(4096L, "4 KiB")]
+    [InlineData(3L << 40, "3 TiB")]
+    [InlineData(1L << 50, "1 PiB")]
+    [InlineData(1000L, "1000 bytes")]
+    [InlineData(0L, "0 bytes")]
+    public void SizesFormatExactlyInTheLargestUnitThatDividesThem(long bytes, string expected) => Assert.Equal(expected, SizeText.Format(bytes));
 }
