@@ -8,35 +8,36 @@ public sealed partial class BlockStore
 {
     /// <summary>
     /// Reads <c>destination.Length</c> bytes at byte <paramref name="offset"/> of the volume.
-    /// Chunks with no key read as zeros. Each chunk is copied once, from RocksDB's pinned buffer
-    /// into <paramref name="destination"/>. Reads take no locks; a read concurrent with a write of
-    /// the same chunk returns the chunk wholly before or wholly after that write.
+    /// Chunks with no key read as zeros. Each chunk is copied once, from RocksDB's memory into
+    /// <paramref name="destination"/>: a read within one chunk is a point lookup, a longer one a
+    /// single scan of its contiguous key range. Reads take no locks; a read concurrent with a
+    /// write returns each chunk wholly before or wholly after that write.
     /// </summary>
     public void Read(ulong volumeId, long offset, Span<byte> destination)
     {
         ThrowIfDisposed();
         var volume = GetVolumeForRange(volumeId, offset, destination.Length);
-        var chunkSize = volume.Layout.ChunkSize;
-        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
-        var position = offset;
-        while (!destination.IsEmpty)
+        if (destination.IsEmpty)
         {
-            var chunk = volume.Layout.ChunkIndexOf(position);
-            var inChunk = (int)(position & (chunkSize - 1));
-            var part = destination[..Math.Min(chunkSize - inChunk, destination.Length)];
-            StoreKeys.WriteChunkKey(key, volumeId, chunk);
-            if (!_db.TryGet(key, inChunk, part, out var storedLength))
-            {
-                part.Clear();
-            }
-            else if (storedLength != chunkSize)
-            {
-                ThrowCorruptChunk(volume, chunk, storedLength);
-            }
-
-            position += part.Length;
-            destination = destination[part.Length..];
+            return;
         }
+
+        var layout = volume.Layout;
+        var firstChunk = layout.ChunkIndexOf(offset);
+        var lastChunk = layout.ChunkIndexOf(offset + destination.Length - 1);
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(key, volumeId, firstChunk);
+        if (firstChunk == lastChunk)
+        {
+            ReadWithinChunk(volume, firstChunk, key, (int)(offset & (layout.ChunkSize - 1)), destination);
+            return;
+        }
+
+        Span<byte> endKey = stackalloc byte[StoreKeys.ChunkKeyLength];
+        StoreKeys.WriteChunkKey(endKey, volumeId, lastChunk + 1);
+        var reader = new ChunkRangeReader(this, volume, offset, destination);
+        _db.ScanRange(key, endKey, ref reader, ChunkRangeReader.Visitor);
+        reader.Finish();
     }
 
     /// <summary>
@@ -244,6 +245,19 @@ public sealed partial class BlockStore
         }
     }
 
+    /// <summary>Copies bytes from <paramref name="inChunk"/> on of one chunk into <paramref name="destination"/>, or zeros when it has no key.</summary>
+    private void ReadWithinChunk(VolumeInfo volume, long chunk, ReadOnlySpan<byte> key, int inChunk, Span<byte> destination)
+    {
+        if (!_db.TryGet(key, inChunk, destination, out var storedLength))
+        {
+            destination.Clear();
+        }
+        else if (storedLength != volume.Layout.ChunkSize)
+        {
+            ThrowCorruptChunk(volume, chunk, storedLength);
+        }
+    }
+
     /// <summary>Fills <paramref name="chunkBuffer"/> with the stored chunk, or zeros when it has no key (returns false).</summary>
     private bool ReadChunkOrZeros(VolumeInfo volume, long chunk, ReadOnlySpan<byte> key, Span<byte> chunkBuffer)
     {
@@ -308,7 +322,7 @@ public sealed partial class BlockStore
             nameof(offset), $"Bytes [{offset}, {offset} + {length}) are outside volume {volume.Id} of {volume.SizeBytes} bytes.");
 
     [DoesNotReturn]
-    private void ThrowCorruptChunk(VolumeInfo volume, long chunk, int storedLength) =>
+    internal void ThrowCorruptChunk(VolumeInfo volume, long chunk, int storedLength) =>
         throw new InvalidDataException(
             $"Chunk {chunk} of volume {volume.Id} in '{_db.Path}' holds {storedLength} bytes instead of {volume.Layout.ChunkSize}.");
 }

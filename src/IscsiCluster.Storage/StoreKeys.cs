@@ -52,6 +52,9 @@ internal static class StoreKeys
         BinaryPrimitives.WriteUInt64BigEndian(destination[ChunkIndexOffset..], (ulong)chunkIndex);
     }
 
+    public static long ReadChunkIndex(ReadOnlySpan<byte> chunkKey) =>
+        (long)BinaryPrimitives.ReadUInt64BigEndian(chunkKey[ChunkIndexOffset..]);
+
     /// <summary>
     /// The exclusive end of every chunk key of a volume: chunk indices never reach
     /// <see cref="ulong.MaxValue"/> (they are below <see cref="long.MaxValue"/>).

@@ -76,6 +76,61 @@ public sealed class BlockStoreIoTests : IDisposable
         Assert.Equal(expected, read);
     }
 
+    [Fact]
+    public void AReadOverManyChunksReturnsStoredChunksAndZerosForTheGapsBetweenThem()
+    {
+        _store.CreateVolume(1, 1 << 20);
+        var stored = BlockStoreVolumeTests.Pattern(4096, seed: 8);
+        _store.Write(1, 2 * 4096, stored, sync: false);
+        _store.Write(1, 5 * 4096, stored, sync: false);
+        var read = new byte[(7 * 4096) - 300];
+        Array.Fill(read, (byte)0xAA);
+
+        // From byte 100 of chunk 0 to byte 3996 of chunk 6: chunks 0-1, 3-4 and 6 have no key.
+        _store.Read(1, 100, read);
+
+        var expected = new byte[read.Length];
+        stored.CopyTo(expected, (2 * 4096) - 100);
+        stored.CopyTo(expected, (5 * 4096) - 100);
+        Assert.Equal(expected, read);
+    }
+
+    [Fact]
+    public void AReadOverManyChunksStartsAndEndsInsideStoredChunks()
+    {
+        _store.CreateVolume(1, 1 << 20);
+        var data = BlockStoreVolumeTests.Pattern(4 * 4096, seed: 9);
+        _store.Write(1, 4096, data, sync: false);
+
+        var read = new byte[(3 * 4096) - 1000];
+        _store.Read(1, 4096 + 500, read);
+
+        Assert.Equal(data.AsSpan(500, read.Length).ToArray(), read);
+    }
+
+    [Theory]
+    [InlineData(4096 + 10, 100)]
+    [InlineData(4096 - 10, 4096)]
+    public void AStoredChunkOfTheWrongLengthFailsTheReadAsCorrupt(long offset, int length)
+    {
+        var directory = _dir.Sub("corrupt");
+        using (var store = BlockStore.Open(directory, StoreTestOptions.Small))
+        {
+            store.CreateVolume(1, 1 << 20);
+        }
+
+        using (var db = RocksDb.RocksDatabase.Open(directory, StoreTestOptions.Small.Database))
+        {
+            var key = new byte[StoreKeys.ChunkKeyLength];
+            StoreKeys.WriteChunkKey(key, 1, 1);
+            db.Put(key, new byte[100]);
+        }
+
+        using var reopened = BlockStore.Open(directory, StoreTestOptions.Small);
+        var read = new byte[length];
+        Assert.Throws<InvalidDataException>(() => reopened.Read(1, offset, read));
+    }
+
     [Theory]
     [InlineData(512, 64 * 1024, 1)]
     [InlineData(4096, 256 * 1024, 2)]

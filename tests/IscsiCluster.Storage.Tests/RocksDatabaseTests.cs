@@ -144,6 +144,36 @@ public sealed class RocksDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void ScanRangeVisitsExactlyTheHalfOpenRangeInKeyOrder()
+    {
+        using var db = RocksDatabase.Open(_dir.Sub("db"), SmallOptions);
+        foreach (var key in new[] { "a", "b1", "b2", "b3", "c" })
+        {
+            db.Put(Bytes(key), Bytes("v" + key));
+        }
+
+        var visited = new List<string>();
+        db.ScanRange(Bytes("b"), Bytes("b3"), ref visited, static (ref List<string> seen, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+            seen.Add(Encoding.UTF8.GetString(key) + "=" + Encoding.UTF8.GetString(value)));
+
+        Assert.Equal(["b1=vb1", "b2=vb2"], visited);
+    }
+
+    [Fact]
+    public void ScanRangeOfAnEmptyRangeVisitsNothingAndRefusesAnOpenEnd()
+    {
+        using var db = RocksDatabase.Open(_dir.Sub("db"), SmallOptions);
+        db.Put(Bytes("z"), Bytes("value"));
+        var count = 0;
+        RangeVisitor<int> countEntries = static (ref int n, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => n++;
+
+        db.ScanRange(Bytes("a"), Bytes("b"), ref count, countEntries);
+
+        Assert.Equal(0, count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => db.ScanRange(Bytes("a"), default, ref count, countEntries));
+    }
+
+    [Fact]
     public void SeekToFirstStartsAtTheSmallestKey()
     {
         using var db = RocksDatabase.Open(_dir.Sub("db"), SmallOptions);

@@ -103,7 +103,9 @@ public static class PduReader
         var headerSpan = Contiguous(buffer, headerLength, scratch);
         bhs = headerSpan[..Bhs.Length];
         var ahs = headerSpan[Bhs.Length..];
-        var data = dataLength == 0 ? [] : new byte[dataLength];
+        // Every byte is copied in on the next line, so the array is not cleared first (a write's
+        // data segments are large: the clearing showed in the profile of 128 KiB writes).
+        var data = dataLength == 0 ? [] : GC.AllocateUninitializedArray<byte>(dataLength);
         buffer.Slice(headerWithDigestLength, dataLength).CopyTo(data);
 
         if (dataDigestLength > 0)

@@ -55,11 +55,16 @@ internal sealed class ReadWriteCommands(Disk disk)
 
         // FUA on a read asks for the medium rather than a cache; the device has no read cache
         // of its own to bypass, so it is accepted as is, and DPO is a hint (SBC-3 5.8).
-        var data = new byte[(long)request.Blocks * disk.BlockSize];
-        if (data.Length == 0)
+        var length = (long)request.Blocks * disk.BlockSize;
+        if (length == 0)
         {
             return CommandResult.Good;
         }
+
+        // The device fills every byte (unwritten blocks read as zeros), so the buffer is not
+        // cleared first: for a large read that memset (and the page faults of a fresh large
+        // object) costs as much as the copy itself.
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)length));
 
         try
         {

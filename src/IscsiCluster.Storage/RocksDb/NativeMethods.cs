@@ -133,6 +133,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_readoptions_destroy(nint readOptions);
 
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_readoptions_set_fill_cache(nint readOptions, byte fillCache);
+
     /// <summary>Keeps a pointer to <paramref name="key"/>, not a copy: the bytes must outlive every iterator.</summary>
     [LibraryImport(Library)]
     internal static partial void rocksdb_readoptions_set_iterate_upper_bound(nint readOptions, byte* key, nuint keyLength);
