@@ -9,9 +9,11 @@ namespace IscsiCluster.Iscsi.Connections;
 
 /// <summary>
 /// The outgoing side of one connection in full feature phase. A session queues PDUs without
-/// waiting and without locks (a concurrent queue and one interlocked flag); a writer on the
-/// thread pool encodes whatever is queued into the pipe and flushes once per batch (or when a
-/// batch grows large), so many PDUs share one send, and the actor never touches the socket.
+/// waiting and without locks (a concurrent queue and one interlocked flag). Whoever takes the
+/// one writer slot encodes whatever is queued into the pipe and flushes once per batch (or when
+/// a batch grows large), so PDUs queued meanwhile share one send. A sender that finds the slot
+/// free writes on its own thread, which spares a thread-pool hop per response; a send the
+/// socket cannot take at once continues on the thread pool, so the session never waits for it.
 /// </summary>
 internal sealed class PduOutbox : IPduSink
 {
@@ -58,7 +60,10 @@ internal sealed class PduOutbox : IPduSink
         }
 
         _queue.Enqueue(pdu);
-        ScheduleWriter();
+        if (_started && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            _ = WriteAsync();
+        }
     }
 
     public void Close()

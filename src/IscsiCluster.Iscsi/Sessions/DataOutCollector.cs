@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace IscsiCluster.Iscsi.Sessions;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal sealed class DataOutCollector
     }
 
     /// <summary>The whole data-out buffer; complete once <see cref="IsComplete"/>.</summary>
-    public ReadOnlyMemory<byte> Buffer => _buffer is null ? _adopted : _buffer;
+    public ReadOnlyMemory<byte> Buffer => _buffer is null ? _adopted : _buffer.AsMemory(0, _expectedLength);
 
     /// <summary>Whether every expected byte has arrived.</summary>
     public bool IsComplete => _received == _expectedLength;
@@ -186,10 +188,24 @@ internal sealed class DataOutCollector
         return DataOutError.None;
     }
 
+    /// <summary>
+    /// Gives a pooled buffer back once nothing reads <see cref="Buffer"/> any more (the LUN
+    /// answered the command). Large writes thus reuse their buffers instead of leaving one
+    /// large-object-heap array per command to the garbage collector.
+    /// </summary>
+    public void ReleaseBuffer()
+    {
+        if (_buffer is { } buffer)
+        {
+            _buffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private Span<byte> Destination(int offset)
     {
-        _buffer ??= GC.AllocateUninitializedArray<byte>(_expectedLength);
-        return _buffer.AsSpan(offset);
+        _buffer ??= ArrayPool<byte>.Shared.Rent(_expectedLength);
+        return _buffer.AsSpan(offset, _expectedLength - offset);
     }
 
     private sealed class Burst(uint targetTransferTag, int offset, int length)

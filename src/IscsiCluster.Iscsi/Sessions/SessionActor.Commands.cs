@@ -250,6 +250,10 @@ internal sealed partial class SessionActor
         }
 
         SendCompletion(task, complete);
+
+        // The LUN is done with the data-out buffer; an aborted task never gets here, so a
+        // buffer a LUN may still read is never reused.
+        task.DataOut?.ReleaseBuffer();
         AnswerLogoutIfIdle();
     }
 }

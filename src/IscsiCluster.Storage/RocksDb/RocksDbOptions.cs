@@ -15,7 +15,7 @@ public sealed record RocksDbOptions
     public bool CreateIfMissing { get; init; } = true;
 
     /// <summary>Capacity of the shared LRU block cache.</summary>
-    public long BlockCacheSize { get; init; } = 256 * MiB;
+    public long BlockCacheSize { get; init; } = 192 * MiB;
 
     /// <summary>Target size of an SST data block (the unit read from disk on a cache miss).</summary>
     public long TableBlockSize { get; init; } = 4 * KiB;
@@ -24,7 +24,7 @@ public sealed record RocksDbOptions
     public double BloomFilterBitsPerKey { get; init; } = 10;
 
     /// <summary>Size of one memtable before it is flushed to an SST.</summary>
-    public long WriteBufferSize { get; init; } = 64 * MiB;
+    public long WriteBufferSize { get; init; } = 32 * MiB;
 
     /// <summary>Memtables kept in memory (one active, the rest waiting for flush).</summary>
     public int MaxWriteBufferNumber { get; init; } = 4;
