@@ -12,5 +12,8 @@ public static class TargetAccess
 {
     public static bool Admits(TargetDefinition target, string initiatorName, IPAddress initiatorAddress) =>
         target.InitiatorAddresses.Any(entry => InitiatorAddress.Matches(entry, initiatorAddress))
-        || target.InitiatorNames.Any(name => string.Equals(name, initiatorName, StringComparison.Ordinal));
+        || target.InitiatorNames.Any(name => SameInitiatorName(name, initiatorName));
+
+    /// <summary>RFC 7143 4.2.7.1: iSCSI names are case-insensitive (initiators normalise them to lower case).</summary>
+    public static bool SameInitiatorName(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

@@ -41,7 +41,7 @@ public static class ConfigurationSeed
                 target.Name,
                 target.Alias,
                 luns,
-                [.. target.Acl.AddressEntries.Select(a => a.Equals(InitiatorAddress.All, StringComparison.OrdinalIgnoreCase) ? InitiatorAddress.All : a)],
+                [.. target.Acl.AddressEntries],
                 [.. target.Acl.NameEntries],
                 incoming,
                 outgoing,

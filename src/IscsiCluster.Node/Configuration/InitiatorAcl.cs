@@ -1,77 +1,46 @@
 using System.Net;
+using IscsiCluster.Admin.Contracts.Editing;
 
 namespace IscsiCluster.Node.Configuration;
 
 /// <summary>
-/// Which initiators may log in to a target, the way tgt binds them: by address ("ALL",
-/// a single address, or a CIDR network) or by initiator name. An empty ACL admits nobody.
+/// The ACL of a target as written in the HOCON seed: address entries ("ALL", an address or a
+/// CIDR network, checked by the same rules as tgtadm's -I) and initiator names. The decision
+/// itself is <see cref="InitiatorAddress"/>'s, the one logins use.
 /// </summary>
 public sealed class InitiatorAcl
 {
-    private readonly bool _all;
-    private readonly IReadOnlyList<IPNetwork> _networks;
-    private readonly IReadOnlySet<string> _names;
-
-    private InitiatorAcl(bool all, IReadOnlyList<IPNetwork> networks, IReadOnlySet<string> names, IReadOnlyList<string> addressEntries)
+    private InitiatorAcl(IReadOnlyList<string> addressEntries, IReadOnlyList<string> nameEntries)
     {
-        _all = all;
-        _networks = networks;
-        _names = names;
         AddressEntries = addressEntries;
+        NameEntries = nameEntries;
     }
 
-    /// <summary>The address entries as written (for show and dump).</summary>
+    /// <summary>The address entries, "ALL" in its canonical spelling.</summary>
     public IReadOnlyList<string> AddressEntries { get; }
 
     /// <summary>The initiator names admitted.</summary>
-    public IReadOnlyCollection<string> NameEntries => (IReadOnlyCollection<string>)_names;
+    public IReadOnlyList<string> NameEntries { get; }
 
     public static InitiatorAcl Create(IEnumerable<string> addresses, IEnumerable<string> names)
     {
-        var all = false;
-        var networks = new List<IPNetwork>();
         var entries = new List<string>();
         foreach (var entry in addresses)
         {
-            entries.Add(entry);
-            if (entry.Equals("ALL", StringComparison.OrdinalIgnoreCase))
-            {
-                all = true;
-            }
-            else if (IPNetwork.TryParse(entry, out var network))
-            {
-                networks.Add(network);
-            }
-            else if (IPAddress.TryParse(entry, out var address))
-            {
-                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
-            }
-            else
+            var canonical = entry.Equals(InitiatorAddress.All, StringComparison.OrdinalIgnoreCase) ? InitiatorAddress.All : entry;
+            if (!InitiatorAddress.IsValid(canonical))
             {
                 throw new FormatException($"'{entry}' is not ALL, an IP address or a CIDR network");
             }
+
+            entries.Add(canonical);
         }
 
-        return new InitiatorAcl(all, networks, new HashSet<string>(names, StringComparer.OrdinalIgnoreCase), entries);
+        return new InitiatorAcl(entries, [.. names]);
     }
 
     /// <summary>Whether an initiator with this name, connecting from this address, may log in.</summary>
     public bool Admits(string initiatorName, IPAddress address)
-    {
-        if (_all || _names.Contains(initiatorName))
-        {
-            return true;
-        }
-
-        var candidate = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        foreach (var network in _networks)
-        {
-            if (network.Contains(candidate))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => AddressEntries.Any(entry => InitiatorAddress.Matches(entry, address))
+        || NameEntries.Any(name => TargetAccess.SameInitiatorName(name, initiatorName));
 }
