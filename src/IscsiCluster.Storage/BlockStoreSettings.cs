@@ -22,6 +22,7 @@ public static class BlockStoreSettings
                 CreateIfMissing = database.GetBoolean("create-if-missing"),
                 BlockCacheSize = database.GetByteSize("block-cache-size"),
                 TableBlockSize = database.GetByteSize("table-block-size"),
+                BlockChecksum = ParseChecksum(database.GetString("block-checksum")),
                 BloomFilterBitsPerKey = database.GetDouble("bloom-filter-bits-per-key"),
                 WriteBufferSize = database.GetByteSize("write-buffer-size"),
                 MaxWriteBufferNumber = database.GetInt("max-write-buffer-number"),
@@ -37,4 +38,13 @@ public static class BlockStoreSettings
         options.Validate();
         return options;
     }
+
+    private static BlockChecksum ParseChecksum(string name) => name.ToLowerInvariant() switch
+    {
+        "xxh3" => BlockChecksum.Xxh3,
+        "xxhash64" => BlockChecksum.XxHash64,
+        "crc32c" => BlockChecksum.Crc32c,
+        _ => throw new ConfigException(
+            $"{Section}.database.block-checksum: '{name}' is not one of xxh3, xxhash64, crc32c"),
+    };
 }

@@ -1,3 +1,4 @@
+using IscsiCluster.Storage.RocksDb;
 using IscsiCluster.Config;
 
 namespace IscsiCluster.Storage.Tests;
@@ -37,5 +38,29 @@ public sealed class BlockStoreSettingsTests
         var error = Assert.Throws<ConfigException>(() => BlockStoreSettings.Create(config));
 
         Assert.Contains("write-buffer-size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("xxh3", BlockChecksum.Xxh3)]
+    [InlineData("XXHASH64", BlockChecksum.XxHash64)]
+    [InlineData("crc32c", BlockChecksum.Crc32c)]
+    public void TheBlockChecksumIsChosenByName(string name, BlockChecksum expected)
+    {
+        var config = Config.Config.ParseString($"iscsi-cluster.storage.database.block-checksum = {name}", "node.conf")
+            .WithFallback(Reference());
+
+        Assert.Equal(expected, BlockStoreSettings.Create(config).Database.BlockChecksum);
+    }
+
+    [Fact]
+    public void AnUnknownBlockChecksumIsRefusedWithTheChoices()
+    {
+        var config = Config.Config.ParseString("iscsi-cluster.storage.database.block-checksum = md5", "node.conf")
+            .WithFallback(Reference());
+
+        var error = Assert.Throws<ConfigException>(() => BlockStoreSettings.Create(config));
+
+        Assert.Contains("block-checksum", error.Message, StringComparison.Ordinal);
+        Assert.Contains("xxh3", error.Message, StringComparison.Ordinal);
     }
 }

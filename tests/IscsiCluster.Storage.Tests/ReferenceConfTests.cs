@@ -61,7 +61,12 @@ public sealed partial class ReferenceConfTests
             return (long.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture) * multiplier).ToString(CultureInfo.InvariantCulture);
         }
 
-        return defaultValue is bool ? (unquoted == "true").ToString() : unquoted;
+        return defaultValue switch
+        {
+            bool => (unquoted == "true").ToString(),
+            Enum value => Enum.GetNames(value.GetType()).Single(name => name.Equals(unquoted, StringComparison.OrdinalIgnoreCase)),
+            _ => unquoted,
+        };
     }
 
     private static string KebabCase(string name)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using IscsiCluster.Storage.RocksDb;
 
 namespace IscsiCluster.Storage.Tests;
@@ -23,6 +24,7 @@ public sealed class RocksDbOptionsTests : IDisposable
             MinBlobSize = 1000,
             MaxTotalWalSize = 50 * RocksDbOptions.MiB,
             WalBytesPerSync = RocksDbOptions.MiB,
+            BlockChecksum = BlockChecksum.XxHash64,
         };
 
         using (RocksDatabase.Open(_dir.Sub("db"), options))
@@ -42,6 +44,29 @@ public sealed class RocksDbOptionsTests : IDisposable
         Assert.Contains("min_blob_size=1000", written, StringComparison.Ordinal);
         Assert.Contains("max_total_wal_size=52428800", written, StringComparison.Ordinal);
         Assert.Contains("wal_bytes_per_sync=1048576", written, StringComparison.Ordinal);
+        Assert.Contains("checksum=kxxHash64", written, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(BlockChecksum.Crc32c)]
+    [InlineData(BlockChecksum.Xxh3)]
+    public void TableFilesWrittenWithOneChecksumReadBackUnderAnother(BlockChecksum first)
+    {
+        var value = new byte[4096];
+        new Random(7).NextBytes(value);
+        var path = _dir.Sub("db");
+        using (var db = RocksDatabase.Open(path, new RocksDbOptions { BlockChecksum = first }))
+        {
+            db.Put("chunk"u8, value);
+            db.CompactRange(default, default); // flushes the memtable into a table file
+        }
+
+        var second = first == BlockChecksum.Xxh3 ? BlockChecksum.Crc32c : BlockChecksum.Xxh3;
+        using var reopened = RocksDatabase.Open(path, new RocksDbOptions { BlockChecksum = second });
+
+        var tableFiles = Enumerable.Range(0, 7).Sum(level => int.Parse(reopened.GetProperty($"rocksdb.num-files-at-level{level}")!, CultureInfo.InvariantCulture));
+        Assert.Equal(1, tableFiles);
+        Assert.Equal(value, reopened.Get("chunk"u8));
     }
 
     [Fact]

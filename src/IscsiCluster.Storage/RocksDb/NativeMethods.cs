@@ -111,6 +111,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_block_based_options_set_block_size(nint tableOptions, nuint bytes);
 
+    /// <summary>c.h takes a char: the values of rocksdb::ChecksumType.</summary>
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_block_based_options_set_checksum(nint tableOptions, byte checksumType);
+
     [LibraryImport(Library)]
     internal static partial void rocksdb_block_based_options_set_block_cache(nint tableOptions, nint cache);
 

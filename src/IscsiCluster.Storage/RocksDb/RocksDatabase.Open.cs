@@ -48,6 +48,7 @@ public sealed unsafe partial class RocksDatabase
                 tableOptions, NativeMethods.rocksdb_filterpolicy_create_bloom_full(settings.BloomFilterBitsPerKey));
         }
 
+        NativeMethods.rocksdb_block_based_options_set_checksum(tableOptions, (byte)settings.BlockChecksum);
         NativeMethods.rocksdb_options_set_block_based_table_factory(options, tableOptions);
         NativeMethods.rocksdb_options_set_create_if_missing(options, settings.CreateIfMissing ? (byte)1 : (byte)0);
         NativeMethods.rocksdb_options_set_write_buffer_size(options, (nuint)settings.WriteBufferSize);

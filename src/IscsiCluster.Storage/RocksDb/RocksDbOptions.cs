@@ -56,6 +56,15 @@ public sealed record RocksDbOptions
     /// <summary>Ask the OS to write back the WAL every this many bytes in the background; 0 disables it.</summary>
     public long WalBytesPerSync { get; init; }
 
+    /// <summary>
+    /// Checksum of every SST block: computed when flushes and compactions write a block and
+    /// verified whenever one is read. Debian's librocksdb is built without SSE4.2, so its CRC32C
+    /// is table-driven and cost about 60% of a 128 KiB scan; XXH3 is several times cheaper and
+    /// detects the same damage. Files keep the type they were written with, so a change applies
+    /// as files are rewritten.
+    /// </summary>
+    public BlockChecksum BlockChecksum { get; init; } = BlockChecksum.Xxh3;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -69,5 +78,17 @@ public sealed record RocksDbOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MinBlobSize);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxTotalWalSize);
         ArgumentOutOfRangeException.ThrowIfNegative(WalBytesPerSync);
+        if (!Enum.IsDefined(BlockChecksum))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BlockChecksum), BlockChecksum, "Not a block checksum RocksDB knows.");
+        }
     }
+}
+
+/// <summary>The SST block checksums RocksDB offers; the values are rocksdb::ChecksumType's.</summary>
+public enum BlockChecksum : byte
+{
+    Crc32c = 1,
+    XxHash64 = 3,
+    Xxh3 = 4,
 }
