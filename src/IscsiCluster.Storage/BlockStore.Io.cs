@@ -7,11 +7,19 @@ namespace IscsiCluster.Storage;
 public sealed partial class BlockStore
 {
     /// <summary>
+    /// The longest read served by point lookups. An iterator's creation and seek cost several
+    /// lookups (they position in every level), so a 4 KiB read that straddles two chunks is
+    /// cheaper as two lookups, while a 128 KiB read is far cheaper as one scan.
+    /// </summary>
+    public const int MaxPointReadChunks = 4;
+
+    /// <summary>
     /// Reads <c>destination.Length</c> bytes at byte <paramref name="offset"/> of the volume.
     /// Chunks with no key read as zeros. Each chunk is copied once, from RocksDB's memory into
-    /// <paramref name="destination"/>: a read within one chunk is a point lookup, a longer one a
-    /// single scan of its contiguous key range. Reads take no locks; a read concurrent with a
-    /// write returns each chunk wholly before or wholly after that write.
+    /// <paramref name="destination"/>: a read of up to <see cref="MaxPointReadChunks"/> chunks is a
+    /// point lookup per chunk, a longer one a single scan of its contiguous key range. Reads take
+    /// no locks; a read concurrent with a write returns each chunk wholly before or wholly after
+    /// that write.
     /// </summary>
     public void Read(ulong volumeId, long offset, Span<byte> destination)
     {
@@ -26,12 +34,23 @@ public sealed partial class BlockStore
         var firstChunk = layout.ChunkIndexOf(offset);
         var lastChunk = layout.ChunkIndexOf(offset + destination.Length - 1);
         Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
-        StoreKeys.WriteChunkKey(key, volumeId, firstChunk);
-        if (firstChunk == lastChunk)
+        if (lastChunk - firstChunk < MaxPointReadChunks)
         {
-            ReadWithinChunk(volume, firstChunk, key, (int)(offset & (layout.ChunkSize - 1)), destination);
+            var position = offset;
+            for (var chunk = firstChunk; chunk <= lastChunk; chunk++)
+            {
+                var inChunk = (int)(position & (layout.ChunkSize - 1));
+                var part = destination[..Math.Min(layout.ChunkSize - inChunk, destination.Length)];
+                StoreKeys.WriteChunkKey(key, volumeId, chunk);
+                ReadWithinChunk(volume, chunk, key, inChunk, part);
+                position += part.Length;
+                destination = destination[part.Length..];
+            }
+
             return;
         }
+
+        StoreKeys.WriteChunkKey(key, volumeId, firstChunk);
 
         Span<byte> endKey = stackalloc byte[StoreKeys.ChunkKeyLength];
         StoreKeys.WriteChunkKey(endKey, volumeId, lastChunk + 1);

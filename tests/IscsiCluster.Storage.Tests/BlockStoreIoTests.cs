@@ -96,6 +96,26 @@ public sealed class BlockStoreIoTests : IDisposable
     }
 
     [Fact]
+    public void AReadOfAsManyChunksAsPointLookupsServeReturnsStoredChunksAndZerosForTheGaps()
+    {
+        _store.CreateVolume(1, 1 << 20);
+        var stored = BlockStoreVolumeTests.Pattern(4096, seed: 10);
+        _store.Write(1, 10 * 4096, stored, sync: false);
+        _store.Write(1, 12 * 4096, stored, sync: false);
+        var span = BlockStore.MaxPointReadChunks;
+        var read = new byte[(span * 4096) - 700];
+        Array.Fill(read, (byte)0xAA);
+
+        // From byte 300 of chunk 10 to byte 3695 of chunk 10 + span - 1: chunks 11 and 13 have no key.
+        _store.Read(1, (10 * 4096) + 300, read);
+
+        var expected = new byte[read.Length];
+        stored.AsSpan(300).CopyTo(expected);
+        stored.AsSpan(0, Math.Min(4096, read.Length - ((2 * 4096) - 300))).CopyTo(expected.AsSpan((2 * 4096) - 300));
+        Assert.Equal(expected, read);
+    }
+
+    [Fact]
     public void AReadOverManyChunksStartsAndEndsInsideStoredChunks()
     {
         _store.CreateVolume(1, 1 << 20);
