@@ -39,6 +39,9 @@ public sealed class AbsentUnit : IScsiUnit
     public ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default) =>
         _engine.ExecuteAsync(command, ct);
 
+    /// <inheritdoc/>
+    public bool MayOverlap(ExecuteCommand command) => false;
+
     /// <summary>SAM-5 7.12: every function addressed to a LUN that does not exist is answered LUN DOES NOT EXIST.</summary>
     public TaskManagementDone Manage(TaskManagementRequest request) =>
         new(request.Function, TaskManagementResponse.LunDoesNotExist);

@@ -50,6 +50,9 @@ public sealed class ControllerUnit : IScsiUnit
     public ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default) =>
         _engine.ExecuteAsync(command, ct);
 
+    /// <inheritdoc/>
+    public bool MayOverlap(ExecuteCommand command) => _engine.MayOverlap(command);
+
     /// <inheritdoc />
     public TaskManagementDone Manage(TaskManagementRequest request) => _engine.Manage(request);
 

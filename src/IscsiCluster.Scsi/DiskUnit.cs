@@ -125,6 +125,9 @@ public sealed class DiskUnit : IScsiUnit
     public void NotifyAsymmetricAccessStateChanged() =>
         _engine.Nexuses.EstablishForAll(SenseReason.AsymmetricAccessStateChanged);
 
+    /// <inheritdoc/>
+    public bool MayOverlap(ExecuteCommand command) => _engine.MayOverlap(command);
+
     /// <inheritdoc />
     public TaskManagementDone Manage(TaskManagementRequest request) => _engine.Manage(request);
 

@@ -4,7 +4,9 @@ namespace IscsiCluster.Scsi;
 
 /// <summary>
 /// A logical unit's SCSI engine. A LUN actor holds one and calls it for each message,
-/// one at a time (so implementations are not thread-safe and need not be).
+/// one at a time (so implementations are not thread-safe and need not be); only the
+/// medium reads of commands for which <see cref="MayOverlap"/> holds may still be running
+/// when the next call begins.
 /// </summary>
 public interface IScsiUnit
 {
@@ -16,6 +18,14 @@ public interface IScsiUnit
     /// stays the CDB's bytes so the transport reports the overflow). Sense is fixed format (D_SENSE is zero).
     /// </summary>
     ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default);
+
+    /// <summary>
+    /// True when the caller may start later commands before <paramref name="command"/>'s
+    /// <see cref="ExecuteAsync"/> task has completed: the call makes every check and change of
+    /// the unit's state before it first yields, and after that only reads the medium (a SIMPLE
+    /// READ). For any other command the caller waits for the task before the next call.
+    /// </summary>
+    bool MayOverlap(ExecuteCommand command);
 
     /// <summary>Runs a task management function (SAM-5 7).</summary>
     TaskManagementDone Manage(TaskManagementRequest request);

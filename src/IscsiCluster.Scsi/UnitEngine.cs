@@ -50,6 +50,17 @@ internal sealed class UnitEngine
         return Complete(command, result);
     }
 
+    /// <summary>
+    /// True when <paramref name="command"/> is a SIMPLE task (SAM-5 8.6.2: the device server may
+    /// run it in any order with other SIMPLE tasks) whose handler, past its checks, only reads
+    /// the medium (<see cref="CommandEntry.MayOverlap"/>).
+    /// </summary>
+    public bool MayOverlap(ExecuteCommand command) =>
+        command.Attribute == TaskAttribute.Simple
+        && !command.Cdb.IsEmpty
+        && Commands.TryFind(command.Cdb.Span, out var entry, out _)
+        && entry.MayOverlap;
+
     /// <summary>SAM-5 7: the task management functions a logical unit that runs one command at a time answers.</summary>
     public TaskManagementDone Manage(TaskManagementRequest request)
     {
@@ -193,6 +204,7 @@ internal sealed class UnitEngine
     {
         if (result.Problem is { } problem)
         {
+            result.DataInRelease?.Invoke();
             return new CommandComplete(command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty,
                 SenseTable.BuildFixed(problem), result.TransferLength);
         }
@@ -203,6 +215,9 @@ internal sealed class UnitEngine
             dataIn = dataIn[..Math.Max(command.DataInLength, 0)];
         }
 
-        return new CommandComplete(command.TaskTag, result.Status, dataIn, ReadOnlyMemory<byte>.Empty, result.TransferLength);
+        return new CommandComplete(command.TaskTag, result.Status, dataIn, ReadOnlyMemory<byte>.Empty, result.TransferLength)
+        {
+            DataInRelease = result.DataInRelease,
+        };
     }
 }

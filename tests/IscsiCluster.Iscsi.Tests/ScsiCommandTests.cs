@@ -33,6 +33,30 @@ public sealed class ScsiCommandTests : TestKit
     }
 
     [Fact]
+    public async Task AReadsPooledBufferIsHandedBackOnceItsDataHasBeenSent()
+    {
+        var lun = CreateTestProbe();
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref, lunObserver: lun.Ref);
+        var pattern = Pattern(64 * Block, seed: 3);
+        pattern.CopyTo(portal.Disk.WritableContents(0));
+        await using var initiator = await LoggedInAsync(portal, Keys(("MaxRecvDataSegmentLength", "8192")));
+
+        var command = initiator.Command(TestInitiator.Read10(0, 64), read: true, expectedLength: 64 * Block);
+        await initiator.SendAsync(command);
+        var (data, _, _) = await initiator.ReceiveReadAsync(64 * Block);
+
+        Assert.Equal(pattern, data);
+        Scsi.Sam.ExecuteCommand executed;
+        do
+        {
+            executed = await lun.ExpectMsgAsync<Scsi.Sam.ExecuteCommand>(Patience); // the login's own commands come first
+        }
+        while (executed.TaskTag != command.InitiatorTaskTag);
+
+        Assert.Equal(command.InitiatorTaskTag, (await lun.ExpectMsgAsync<DataInReleased>(Patience)).TaskTag);
+    }
+
+    [Fact]
     public async Task ReadLargerThanTheInitiatorsSegmentLimitIsSplitIntoSequentialDataInPdus()
     {
         await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);

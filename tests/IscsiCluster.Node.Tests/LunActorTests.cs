@@ -8,7 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IscsiCluster.Node.Tests;
 
-/// <summary>The LUN actor runs its unit's commands one at a time, even when the backing store is slow.</summary>
+/// <summary>
+/// The LUN actor runs its unit's commands one at a time, even when the backing store is slow; only
+/// the medium reads of SIMPLE READs overlap later commands, and task management waits for them.
+/// </summary>
 public sealed class LunActorTests : TestKit
 {
     private const int Block = 512;
@@ -77,6 +80,76 @@ public sealed class LunActorTests : TestKit
         Assert.Equal(ScsiStatus.Good, read.Status);
     }
 
+    [Fact]
+    public async Task AReadWaitingOnTheMediumDoesNotHoldBackLaterCommands()
+    {
+        var (lun, device) = await GatedLunAsync(44);
+
+        lun.Tell(Command(Cdb10(0x28, 0, 8), default, tag: 1, dataIn: 8 * Block), TestActor);
+        await device.ReadStarted.WaitAsync(Patience);
+        lun.Tell(Command(Cdb10(0x2A, 16, 1), Pattern(0x5A), tag: 2), TestActor);
+        lun.Tell(Command(Cdb10(0x28, 16, 1), default, tag: 3, dataIn: Block), TestActor);
+
+        // The second read is small enough to be served at once; the first is still held.
+        Assert.Equal(2u, (await ExpectMsgAsync<CommandComplete>(Patience)).TaskTag);
+        var later = await ExpectMsgAsync<CommandComplete>(Patience);
+        Assert.Equal(3u, later.TaskTag);
+        Assert.Equal(Pattern(0x5A), later.DataIn.ToArray());
+
+        device.OpenGate();
+        var first = await ExpectMsgAsync<CommandComplete>(Patience);
+        Assert.Equal(1u, first.TaskTag);
+        Assert.Equal(ScsiStatus.Good, first.Status);
+        Assert.Equal(8 * Block, first.DataIn.Length);
+    }
+
+    [Fact]
+    public async Task TaskManagementIsAnsweredOnlyAfterTheReadsThatCameBeforeIt()
+    {
+        var (lun, device) = await GatedLunAsync(45);
+
+        lun.Tell(Command(Cdb10(0x28, 0, 8), default, tag: 1, dataIn: 8 * Block), TestActor);
+        await device.ReadStarted.WaitAsync(Patience);
+        lun.Tell(new TaskManagementRequest(Nexus, 1, TaskManagementFunction.AbortTask, 1), TestActor);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        device.OpenGate();
+        Assert.Equal(1u, (await ExpectMsgAsync<CommandComplete>(Patience)).TaskTag);
+        Assert.Equal(TaskManagementResponse.FunctionComplete, (await ExpectMsgAsync<TaskManagementDone>(Patience)).Response);
+    }
+
+    [Fact]
+    public async Task AnOrderedCommandStartsOnlyAfterTheReadsBeforeIt()
+    {
+        var (lun, device) = await GatedLunAsync(46);
+
+        lun.Tell(Command(Cdb10(0x28, 0, 8), default, tag: 1, dataIn: 8 * Block), TestActor);
+        await device.ReadStarted.WaitAsync(Patience);
+        lun.Tell(Command(Cdb10(0x2A, 0, 1), Pattern(0x77), tag: 2, attribute: TaskAttribute.Ordered), TestActor);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        device.OpenGate();
+        var read = await ExpectMsgAsync<CommandComplete>(Patience);
+        Assert.Equal(1u, read.TaskTag);
+        Assert.Equal(new byte[Block], read.DataIn[..Block].ToArray()); // read before the ORDERED write
+        Assert.Equal(2u, (await ExpectMsgAsync<CommandComplete>(Patience)).TaskTag);
+        Assert.Equal(Pattern(0x77), device.Contents.AsSpan(0, Block).ToArray());
+    }
+
+    private async Task<(IActorRef Lun, GatedDevice Device)> GatedLunAsync(ulong id)
+    {
+        var device = new GatedDevice(blockCount: 64);
+        var unit = new DiskUnit(new LogicalUnitIdentity(id, "ISCSICLU", "TEST", "0001", id.ToString(System.Globalization.CultureInfo.InvariantCulture)), device);
+        var lun = Sys.ActorOf(Props.Create(() => new LunActor(unit, NullLogger.Instance)));
+        await ExecuteAsync(lun, Cdb10(0x00, 0, 0), default); // TEST UNIT READY: takes the power-on unit attention
+        return (lun, device);
+    }
+
+    private static ExecuteCommand Command(byte[] cdb, ReadOnlyMemory<byte> dataOut, uint tag, int dataIn = 0, TaskAttribute attribute = TaskAttribute.Simple) =>
+        new(Nexus, 1, tag, attribute, cdb, dataOut, dataIn);
+
+    private static byte[] Pattern(byte value) => Enumerable.Repeat(value, Block).ToArray();
+
     private static Task<CommandComplete> ExecuteAsync(IActorRef lun, byte[] cdb, ReadOnlyMemory<byte> dataOut, uint tag = 1, int dataIn = 0)
         => lun.Ask<CommandComplete>(new ExecuteCommand(Nexus, 1, tag, TaskAttribute.Simple, cdb, dataOut, dataIn), Patience);
 
@@ -101,6 +174,53 @@ public sealed class LunActorTests : TestKit
         BinaryPrimitives.WriteUInt64BigEndian(cdb.AsSpan(2), (ulong)lba);
         cdb[13] = 1;
         return cdb;
+    }
+
+    /// <summary>
+    /// An in-memory device whose reads longer than one block wait, off the caller's thread, until
+    /// the gate opens (the way the store hands long reads to the thread pool); short reads and
+    /// writes are served at once.
+    /// </summary>
+    private sealed class GatedDevice(long blockCount) : IBlockDevice
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _readStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public byte[] Contents { get; } = new byte[blockCount * Block];
+
+        public Task ReadStarted => _readStarted.Task;
+
+        public int BlockSize => Block;
+
+        public long BlockCount => blockCount;
+
+        public void OpenGate() => _gate.TrySetResult();
+
+        public ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default)
+        {
+            if (destination.Length <= Block)
+            {
+                Contents.AsMemory((int)(lba * Block), destination.Length).CopyTo(destination);
+                return ValueTask.CompletedTask;
+            }
+
+            return new ValueTask(Task.Run(async () =>
+            {
+                _readStarted.TrySetResult();
+                await _gate.Task;
+                Contents.AsMemory((int)(lba * Block), destination.Length).CopyTo(destination);
+            }, cancellationToken));
+        }
+
+        public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default)
+        {
+            source.CopyTo(Contents.AsMemory((int)(lba * Block)));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
     }
 
     /// <summary>An in-memory device whose reads really yield (so a command awaits the store) and whose writes can fail.</summary>

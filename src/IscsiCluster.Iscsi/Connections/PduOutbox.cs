@@ -24,7 +24,7 @@ internal sealed class PduOutbox : IPduSink
     private const int Idle = 0;
     private const int Writing = 1;
 
-    private readonly ConcurrentQueue<IscsiPdu> _queue = new();
+    private readonly ConcurrentQueue<Item> _queue = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SocketConnection _connection;
     private readonly PipeWriter _output;
@@ -59,11 +59,17 @@ internal sealed class PduOutbox : IPduSink
             return;
         }
 
-        _queue.Enqueue(pdu);
-        if (_started && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        Enqueue(new Item(pdu, null));
+    }
+
+    public void AfterQueued(Action action)
+    {
+        if (_closing)
         {
-            _ = WriteAsync();
+            return;
         }
+
+        Enqueue(new Item(null, action));
     }
 
     public void Close()
@@ -77,6 +83,15 @@ internal sealed class PduOutbox : IPduSink
         _closing = true;
         _connection.Abort();
         ScheduleWriter();
+    }
+
+    private void Enqueue(Item item)
+    {
+        _queue.Enqueue(item);
+        if (_started && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            _ = WriteAsync();
+        }
     }
 
     private void ScheduleWriter()
@@ -99,9 +114,15 @@ internal sealed class PduOutbox : IPduSink
             while (true)
             {
                 var written = false;
-                while (_queue.TryDequeue(out var pdu))
+                while (_queue.TryDequeue(out var item))
                 {
-                    PduWriter.Write(_output, pdu, _options);
+                    if (item.Pdu is null)
+                    {
+                        item.Action!();
+                        continue;
+                    }
+
+                    PduWriter.Write(_output, item.Pdu, _options);
                     written = true;
                     if (_output.UnflushedBytes >= FlushThreshold && !await FlushAsync())
                     {
@@ -151,4 +172,7 @@ internal sealed class PduOutbox : IPduSink
         var result = await _output.FlushAsync();
         return !result.IsCompleted && !result.IsCanceled;
     }
+
+    /// <summary>A queued PDU, or an action to run once the PDUs before it are encoded.</summary>
+    private readonly record struct Item(IscsiPdu? Pdu, Action? Action);
 }

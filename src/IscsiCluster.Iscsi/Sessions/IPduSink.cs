@@ -11,6 +11,13 @@ internal interface IPduSink
     /// <summary>Queues a PDU; PDUs are written in the order they are queued.</summary>
     void Send(IscsiPdu pdu);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once every PDU queued before it has been encoded into the
+    /// connection's buffers, so a buffer those PDUs' data lies in can be reused. If the
+    /// connection ends first, the action never runs.
+    /// </summary>
+    void AfterQueued(Action action);
+
     /// <summary>Writes what is queued, then closes the connection.</summary>
     void Close();
 

@@ -239,7 +239,8 @@ internal sealed partial class SessionActor
     {
         if (!_tasks.TryGetValue(complete.TaskTag, out var task) || task.Stage != TaskStage.AtLun)
         {
-            // The task was aborted: its status is never sent (RFC 7143 4.2.3.? / 11.5.1).
+            // The task was aborted: its status is never sent (RFC 7143 11.5.1).
+            complete.DataInRelease?.Invoke();
             return;
         }
 
@@ -250,6 +251,10 @@ internal sealed partial class SessionActor
         }
 
         SendCompletion(task, complete);
+        if (complete.DataInRelease is { } release)
+        {
+            _connection.AfterQueued(release);
+        }
 
         // The LUN is done with the data-out buffer; an aborted task never gets here, so a
         // buffer a LUN may still read is never reused.

@@ -9,20 +9,38 @@ namespace IscsiCluster.Node.Luns;
 /// <summary>
 /// One logical unit as an actor: it runs the SCSI engine for that unit one command at a
 /// time, so a session reaches a LUN only by message and the LUN's state (unit attentions,
-/// reservations, mode pages) has exactly one writer. Later milestones move it between nodes.
+/// reservations, mode pages) has exactly one writer. The one exception is the medium read of a
+/// SIMPLE READ (<see cref="IScsiUnit.MayOverlap"/>): once its checks are done the actor moves on
+/// while the read completes, so one LUN's reads use every core. Task management waits for those
+/// reads, so a function is still answered only after every command that came before it.
+/// Later milestones move it between nodes.
 /// </summary>
 public sealed class LunActor : ReceiveActor
 {
     private readonly IScsiUnit _unit;
     private readonly ILogger _logger;
     private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
+    private readonly OverlapTracker _overlapping = new();
 
     public LunActor(IScsiUnit unit, ILogger logger)
     {
         _unit = unit;
         _logger = logger;
+        Receive<ExecuteCommand>(StartOverlapping, _unit.MayOverlap);
         ReceiveAsync<ExecuteCommand>(HandleExecuteAsync);
-        Receive<TaskManagementRequest>(request => Sender.Tell(_unit.Manage(request), Self));
+        Receive<OverlappedDone>(done =>
+        {
+            if (_counters.TryGetValue(done.Command.Nexus.InitiatorPortName, out var counters))
+            {
+                counters.Done(done.Command, done.Result);
+            }
+        });
+        ReceiveAsync<TaskManagementRequest>(async request =>
+        {
+            var replyTo = Sender;
+            await _overlapping.WhenIdle();
+            replyTo.Tell(_unit.Manage(request), Self);
+        });
         Receive<NexusLost>(lost =>
         {
             _unit.OnNexusLost(lost.Nexus);
@@ -35,29 +53,78 @@ public sealed class LunActor : ReceiveActor
     private async Task HandleExecuteAsync(ExecuteCommand command)
     {
         var replyTo = Sender;
+        var counters = CountersOf(command);
+        counters.Submitted(command);
+        if (command.Attribute == TaskAttribute.Ordered)
+        {
+            // SAM-5 8.6.3: an ORDERED task starts only after every older task has ended.
+            await _overlapping.WhenIdle();
+        }
+
+        var result = await RunAsync(command);
+        counters.Done(command, result);
+        replyTo.Tell(result, Self);
+    }
+
+    /// <summary>
+    /// Starts a command that may overlap later ones. When its read does not finish at once, the
+    /// answer goes to the session from the thread the read ends on, and the counters follow by
+    /// message, since only the actor touches them.
+    /// </summary>
+    private void StartOverlapping(ExecuteCommand command)
+    {
+        var replyTo = Sender;
+        CountersOf(command).Submitted(command);
+        var running = RunAsync(command);
+        if (running.IsCompleted)
+        {
+            var result = running.Result;
+            CountersOf(command).Done(command, result);
+            replyTo.Tell(result, Self);
+            return;
+        }
+
+        _overlapping.Enter();
+        _ = FinishOverlappingAsync(command, running, replyTo);
+    }
+
+    private async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo)
+    {
+        var result = await running;
+        replyTo.Tell(result, Self);
+        _overlapping.Exit();
+        Self.Tell(new OverlappedDone(command, result));
+    }
+
+    /// <summary>Runs one command; a failing backing store ends only that command (ARCHITECTURE invariant 7).</summary>
+    private async ValueTask<CommandComplete> RunAsync(ExecuteCommand command)
+    {
+        try
+        {
+            return await _unit.ExecuteAsync(command);
+        }
+        catch (Exception e)
+        {
+            // A failing backing store ends this one command with a CHECK CONDITION; the LUN
+            // actor and every other command carry on.
+            NodeLog.CommandFailed(_logger, command.Lun, command.TaskTag, e);
+            return new CommandComplete(
+                command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.InternalTargetFailure), 0);
+        }
+    }
+
+    private IoCounters CountersOf(ExecuteCommand command)
+    {
         if (!_counters.TryGetValue(command.Nexus.InitiatorPortName, out var counters))
         {
             _counters[command.Nexus.InitiatorPortName] = counters = new IoCounters();
         }
 
-        counters.Submitted(command);
-        CommandComplete result;
-        try
-        {
-            result = await _unit.ExecuteAsync(command);
-        }
-        catch (Exception e)
-        {
-            // A failing backing store ends this one command with a CHECK CONDITION; the LUN
-            // actor and every other command carry on (ARCHITECTURE invariant 7).
-            NodeLog.CommandFailed(_logger, command.Lun, command.TaskTag, e);
-            result = new CommandComplete(
-                command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.InternalTargetFailure), 0);
-        }
-
-        counters.Done(command, result);
-        replyTo.Tell(result, Self);
+        return counters;
     }
+
+    /// <summary>An overlapping command was answered; the actor counts it.</summary>
+    private sealed record OverlappedDone(ExecuteCommand Command, CommandComplete Result);
 
     /// <summary>The LUN numbers of the unit's target, for REPORT LUNS.</summary>
     public sealed record SetInventory(IReadOnlyList<ulong> Luns);

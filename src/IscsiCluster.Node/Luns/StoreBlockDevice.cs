@@ -9,6 +9,9 @@ namespace IscsiCluster.Node.Luns;
 /// </summary>
 public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int blockSize) : IBlockDevice
 {
+    /// <summary>The longest read served on the caller's thread.</summary>
+    public const int InlineReadLimit = 16 * 1024;
+
     public int BlockSize => blockSize;
 
     /// <summary>
@@ -19,10 +22,21 @@ public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int block
     /// </summary>
     public long BlockCount => store.TryGetVolume(volumeId, out var volume) ? volume.SizeBytes / blockSize : 0;
 
+    /// <summary>
+    /// A read of up to <see cref="InlineReadLimit"/> bytes runs on the caller's thread: a point
+    /// lookup costs a few microseconds, less than a hand-over to another thread. A longer one (a
+    /// scan costing tens of microseconds) runs on the thread pool, so the LUN actor can start the
+    /// next command meanwhile and one LUN's large reads use every core.
+    /// </summary>
     public ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
-        store.Read(volumeId, lba * blockSize, destination.Span);
-        return ValueTask.CompletedTask;
+        if (destination.Length <= InlineReadLimit)
+        {
+            store.Read(volumeId, lba * blockSize, destination.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(Task.Run(() => store.Read(volumeId, lba * blockSize, destination.Span), cancellationToken));
     }
 
     public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default)

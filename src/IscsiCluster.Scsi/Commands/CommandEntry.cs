@@ -14,6 +14,13 @@ internal delegate ValueTask<CommandResult> CommandHandler(CommandContext context
 /// </summary>
 internal sealed record CommandEntry(byte OpCode, ushort? ServiceAction, ReservationAccess Access, byte[] Usage, CommandHandler Handler)
 {
+    /// <summary>
+    /// True when everything the handler does after its first await is reading the medium into
+    /// a buffer of its own (READ): its checks and any change of unit state come before that, so
+    /// the unit may start later commands while this one is still reading.
+    /// </summary>
+    public bool MayOverlap { get; init; }
+
     /// <summary>The CDB length of this command.</summary>
     public int CdbLength => Usage.Length;
 

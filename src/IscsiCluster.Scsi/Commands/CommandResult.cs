@@ -9,6 +9,9 @@ namespace IscsiCluster.Scsi.Commands;
 /// </summary>
 internal readonly record struct CommandResult(ScsiStatus Status, ReadOnlyMemory<byte> DataIn, long TransferLength, SenseProblem? Problem)
 {
+    /// <summary>Gives <see cref="DataIn"/>'s buffer back to its pool; null when it is not pooled.</summary>
+    public Action? DataInRelease { get; init; }
+
     /// <summary>GOOD with no data.</summary>
     public static CommandResult Good => new(ScsiStatus.Good, ReadOnlyMemory<byte>.Empty, 0, null);
 

@@ -40,7 +40,15 @@ public sealed record CommandComplete(
     ScsiStatus Status,
     ReadOnlyMemory<byte> DataIn,
     ReadOnlyMemory<byte> Sense,
-    long TransferLength);
+    long TransferLength)
+{
+    /// <summary>
+    /// When not null, <see cref="DataIn"/> lies in a pooled buffer: whoever delivers the answer
+    /// calls this once the data has been copied out (or will never be), and then no longer
+    /// touches <see cref="DataIn"/>. An answer dropped without the call only costs the pool a buffer.
+    /// </summary>
+    public Action? DataInRelease { get; init; }
+}
 
 /// <summary>SAM-5 7.1 task management functions.</summary>
 public enum TaskManagementFunction : byte

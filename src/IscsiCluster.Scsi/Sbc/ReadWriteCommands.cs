@@ -1,3 +1,4 @@
+using System.Buffers;
 using IscsiCluster.Scsi.Commands;
 using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
@@ -21,10 +22,10 @@ internal sealed class ReadWriteCommands(Disk disk)
 
     public IEnumerable<CommandEntry> Entries =>
     [
-        new(OpCode.Read6, null, ReservationAccess.Read, UsageRead6, c => ReadAsync(c, BlockRequest.Of6(c.Cdb.Span))),
-        new(OpCode.Read10, null, ReservationAccess.Read, UsageRead10, c => ReadAsync(c, BlockRequest.Of10(c.Cdb.Span))),
-        new(OpCode.Read12, null, ReservationAccess.Read, UsageRead12, c => ReadAsync(c, BlockRequest.Of12(c.Cdb.Span))),
-        new(OpCode.Read16, null, ReservationAccess.Read, UsageRead16, c => ReadAsync(c, BlockRequest.Of16(c.Cdb.Span))),
+        new(OpCode.Read6, null, ReservationAccess.Read, UsageRead6, c => ReadAsync(c, BlockRequest.Of6(c.Cdb.Span))) { MayOverlap = true },
+        new(OpCode.Read10, null, ReservationAccess.Read, UsageRead10, c => ReadAsync(c, BlockRequest.Of10(c.Cdb.Span))) { MayOverlap = true },
+        new(OpCode.Read12, null, ReservationAccess.Read, UsageRead12, c => ReadAsync(c, BlockRequest.Of12(c.Cdb.Span))) { MayOverlap = true },
+        new(OpCode.Read16, null, ReservationAccess.Read, UsageRead16, c => ReadAsync(c, BlockRequest.Of16(c.Cdb.Span))) { MayOverlap = true },
         new(OpCode.Write6, null, ReservationAccess.Write, UsageWrite6, c => WriteAsync(c, BlockRequest.Of6(c.Cdb.Span), fua: false)),
         new(OpCode.Write10, null, ReservationAccess.Write, UsageWrite10, c => WriteAsync(c, BlockRequest.Of10(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
         new(OpCode.Write12, null, ReservationAccess.Write, UsageWrite12, c => WriteAsync(c, BlockRequest.Of12(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
@@ -61,21 +62,28 @@ internal sealed class ReadWriteCommands(Disk disk)
             return CommandResult.Good;
         }
 
-        // The device fills every byte (unwritten blocks read as zeros), so the buffer is not
-        // cleared first: for a large read that memset (and the page faults of a fresh large
-        // object) costs as much as the copy itself.
-        var data = GC.AllocateUninitializedArray<byte>(checked((int)length));
-
+        // The buffer comes from the shared pool and goes back once the transport has copied it
+        // out: a fresh 128 KiB array per read lands on the large object heap, and its page
+        // faults and gen-2 collections cost about as much as the read. The device fills every
+        // byte (unwritten blocks read as zeros), so the buffer is not cleared first.
+        var rented = ArrayPool<byte>.Shared.Rent(checked((int)length));
+        var data = rented.AsMemory(0, (int)length);
         try
         {
             await disk.Device.ReadAsync((long)request.Lba, data, context.CancellationToken);
         }
         catch (IOException)
         {
+            ArrayPool<byte>.Shared.Return(rented);
             return SenseReason.UnrecoveredReadError;
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
 
-        return CommandResult.WithData(data);
+        return CommandResult.WithData(data) with { DataInRelease = () => ArrayPool<byte>.Shared.Return(rented) };
     }
 
     private async ValueTask<CommandResult> WriteAsync(CommandContext context, BlockRequest request, bool fua)

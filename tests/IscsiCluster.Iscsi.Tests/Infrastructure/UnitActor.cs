@@ -13,7 +13,7 @@ internal sealed class UnitActor(IScsiUnit unit, IActorRef? observer = null) : Un
         {
             case ExecuteCommand command:
                 observer?.Tell(command);
-                unit.ExecuteAsync(command).AsTask().PipeTo(Sender);
+                unit.ExecuteAsync(command).AsTask().PipeTo(Sender, success: complete => Observed(complete));
                 break;
             case TaskManagementRequest request:
                 observer?.Tell(request);
@@ -28,4 +28,26 @@ internal sealed class UnitActor(IScsiUnit unit, IActorRef? observer = null) : Un
                 break;
         }
     }
+
+    /// <summary>Lets the observer see when the transport hands a pooled data-in buffer back.</summary>
+    private CommandComplete Observed(CommandComplete complete)
+    {
+        if (observer is null || complete.DataInRelease is not { } release)
+        {
+            return complete;
+        }
+
+        var tag = complete.TaskTag;
+        return complete with
+        {
+            DataInRelease = () =>
+            {
+                release();
+                observer.Tell(new DataInReleased(tag));
+            },
+        };
+    }
 }
+
+/// <summary>The transport gave back the data-in buffer of the command with <paramref name="TaskTag"/>.</summary>
+internal sealed record DataInReleased(uint TaskTag);
