@@ -51,7 +51,7 @@ internal sealed class UnitEngine
     }
 
     /// <summary>
-    /// True when <paramref name="command"/> is a SIMPLE task (SAM-5 8.6.2: the device server may
+    /// True when <paramref name="command"/> is a SIMPLE task (SAM-5 task attributes: the device server may
     /// run it in any order with other SIMPLE tasks) whose handler, past its checks, only reads
     /// the medium (<see cref="CommandEntry.MayOverlap"/>).
     /// </summary>

@@ -253,6 +253,9 @@ internal sealed partial class SessionActor
         SendCompletion(task, complete);
         if (complete.DataInRelease is { } release)
         {
+            // The buffer is free once the outbox has encoded the Data-In PDUs: at
+            // ErrorRecoveryLevel 0 no Data-In is ever sent again (a target offering ERL 1 would
+            // keep it until the initiator acknowledged the data, RFC 7143 11.16.3).
             _connection.AfterQueued(release);
         }
 

@@ -57,7 +57,7 @@ public sealed class LunActor : ReceiveActor
         counters.Submitted(command);
         if (command.Attribute == TaskAttribute.Ordered)
         {
-            // SAM-5 8.6.3: an ORDERED task starts only after every older task has ended.
+            // SAM-5 task attributes: an ORDERED task starts only after every older task has ended.
             await _overlapping.WhenIdle();
         }
 
