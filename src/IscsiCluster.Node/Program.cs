@@ -14,6 +14,8 @@ const string Usage = """
       --ready-file FILE    once the portal accepts logins, write "address:port target" lines there
     """;
 
+MallocArenas.TryLimit();
+
 string? configPath = null, dataDir = null, adminSocket = null, readyFile = null;
 for (var i = 0; i < args.Length; i++)
 {
