@@ -9,9 +9,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 /// </summary>
 public sealed record AsyncMessagePdu : IscsiPdu
 {
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int AsyncEventOffset = 36;
     private const int AsyncVCodeOffset = 37;
     private const int Parameter1Offset = 38;
@@ -44,9 +41,9 @@ public sealed record AsyncMessagePdu : IscsiPdu
     {
         Lun = Bhs.ReadUInt64(bhs, Bhs.LunOffset),
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         AsyncEvent = (AsyncEvent)bhs[AsyncEventOffset],
         AsyncVCode = bhs[AsyncVCodeOffset],
         Parameter1 = Bhs.ReadUInt16(bhs, Parameter1Offset),
@@ -60,9 +57,9 @@ public sealed record AsyncMessagePdu : IscsiPdu
         Bhs.WriteOpcode(bhs, Opcode, immediate: false);
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         Bhs.WriteUInt64(bhs, Bhs.LunOffset, Lun);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         bhs[AsyncEventOffset] = (byte)AsyncEvent;
         bhs[AsyncVCodeOffset] = AsyncVCode;
         Bhs.WriteUInt16(bhs, Parameter1Offset, Parameter1);

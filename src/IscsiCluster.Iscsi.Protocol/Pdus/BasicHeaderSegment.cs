@@ -18,6 +18,12 @@ public static class BasicHeaderSegment
     public const int LunOffset = 8;
     public const int InitiatorTaskTagOffset = 16;
 
+    // RFC 7143 11.2.2: every PDU a target sends carries StatSN, ExpCmdSN and MaxCmdSN at the
+    // same offsets (reserved or meaningless in some, such as R2T's StatSN).
+    public const int StatSnOffset = 24;
+    public const int ExpCmdSnOffset = 28;
+    public const int MaxCmdSnOffset = 32;
+
     public const byte ImmediateBit = 0x40;
     public const byte OpcodeMask = 0x3f;
     public const byte FinalBit = 0x80;

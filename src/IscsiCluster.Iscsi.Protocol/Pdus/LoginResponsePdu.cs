@@ -22,9 +22,6 @@ public sealed record LoginResponsePdu : IscsiPdu
     private const int VersionMaxOffset = 2;
     private const int VersionActiveOffset = 3;
     private const int TsihOffset = 14;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int StatusClassOffset = 36;
     private const int StatusDetailOffset = 37;
 
@@ -69,9 +66,9 @@ public sealed record LoginResponsePdu : IscsiPdu
             Isid = Bhs.ReadIsid(bhs),
             Tsih = Bhs.ReadUInt16(bhs, TsihOffset),
             InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
-            StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-            ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-            MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+            StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+            ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+            MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
             Status = LoginStatuses.FromBytes(bhs[StatusClassOffset], bhs[StatusDetailOffset]),
             Data = data,
         };
@@ -85,9 +82,9 @@ public sealed record LoginResponsePdu : IscsiPdu
         bhs[VersionActiveOffset] = VersionActive;
         Bhs.WriteIsid(bhs, Isid);
         Bhs.WriteUInt16(bhs, TsihOffset, Tsih);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         bhs[StatusClassOffset] = Status.StatusClass();
         bhs[StatusDetailOffset] = Status.StatusDetail();
     }

@@ -9,9 +9,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 public sealed record LogoutResponsePdu : IscsiPdu
 {
     private const int ResponseOffset = 2;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int Time2WaitOffset = 40;
     private const int Time2RetainOffset = 42;
 
@@ -35,9 +32,9 @@ public sealed record LogoutResponsePdu : IscsiPdu
     {
         Response = (LogoutResponseCode)bhs[ResponseOffset],
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         Time2Wait = Bhs.ReadUInt16(bhs, Time2WaitOffset),
         Time2Retain = Bhs.ReadUInt16(bhs, Time2RetainOffset),
         Data = data,
@@ -48,9 +45,9 @@ public sealed record LogoutResponsePdu : IscsiPdu
         Bhs.WriteOpcode(bhs, Opcode, immediate: false);
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         bhs[ResponseOffset] = (byte)Response;
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         Bhs.WriteUInt16(bhs, Time2WaitOffset, Time2Wait);
         Bhs.WriteUInt16(bhs, Time2RetainOffset, Time2Retain);
     }

@@ -9,9 +9,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 public sealed record NopInPdu : IscsiPdu
 {
     private const int TargetTransferTagOffset = 20;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
 
     public NopInPdu() => InitiatorTaskTag = Bhs.ReservedTag;
 
@@ -33,9 +30,9 @@ public sealed record NopInPdu : IscsiPdu
         Lun = Bhs.ReadUInt64(bhs, Bhs.LunOffset),
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
         TargetTransferTag = Bhs.ReadUInt32(bhs, TargetTransferTagOffset),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         Data = data,
     };
 
@@ -45,8 +42,8 @@ public sealed record NopInPdu : IscsiPdu
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         Bhs.WriteUInt64(bhs, Bhs.LunOffset, Lun);
         Bhs.WriteUInt32(bhs, TargetTransferTagOffset, TargetTransferTag);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
     }
 }

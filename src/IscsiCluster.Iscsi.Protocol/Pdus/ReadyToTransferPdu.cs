@@ -9,9 +9,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 public sealed record ReadyToTransferPdu : IscsiPdu
 {
     private const int TargetTransferTagOffset = 20;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int R2TSnOffset = 36;
     private const int BufferOffsetOffset = 40;
     private const int DesiredLengthOffset = 44;
@@ -39,9 +36,9 @@ public sealed record ReadyToTransferPdu : IscsiPdu
         Lun = Bhs.ReadUInt64(bhs, Bhs.LunOffset),
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
         TargetTransferTag = Bhs.ReadUInt32(bhs, TargetTransferTagOffset),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         R2TSN = Bhs.ReadUInt32(bhs, R2TSnOffset),
         BufferOffset = Bhs.ReadUInt32(bhs, BufferOffsetOffset),
         DesiredDataTransferLength = Bhs.ReadUInt32(bhs, DesiredLengthOffset),
@@ -54,9 +51,9 @@ public sealed record ReadyToTransferPdu : IscsiPdu
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         Bhs.WriteUInt64(bhs, Bhs.LunOffset, Lun);
         Bhs.WriteUInt32(bhs, TargetTransferTagOffset, TargetTransferTag);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         Bhs.WriteUInt32(bhs, R2TSnOffset, R2TSN);
         Bhs.WriteUInt32(bhs, BufferOffsetOffset, BufferOffset);
         Bhs.WriteUInt32(bhs, DesiredLengthOffset, DesiredDataTransferLength);

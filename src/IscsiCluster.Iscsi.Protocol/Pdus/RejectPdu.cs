@@ -10,9 +10,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 public sealed record RejectPdu : IscsiPdu
 {
     private const int ReasonOffset = 2;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int DataSnOffset = 36;
 
     public RejectPdu() => InitiatorTaskTag = Bhs.ReservedTag;
@@ -34,9 +31,9 @@ public sealed record RejectPdu : IscsiPdu
     {
         Reason = (RejectReason)bhs[ReasonOffset],
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         DataSnOrR2TSN = Bhs.ReadUInt32(bhs, DataSnOffset),
         Data = data,
     };
@@ -46,9 +43,9 @@ public sealed record RejectPdu : IscsiPdu
         Bhs.WriteOpcode(bhs, Opcode, immediate: false);
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         bhs[ReasonOffset] = (byte)Reason;
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         Bhs.WriteUInt32(bhs, DataSnOffset, DataSnOrR2TSN);
     }
 }

@@ -26,9 +26,6 @@ public sealed record ScsiDataInPdu : IscsiPdu
     private const byte StatusBit = 0x01;
     private const int StatusOffset = 3;
     private const int TargetTransferTagOffset = 20;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int DataSnOffset = 36;
     private const int BufferOffsetOffset = 40;
     private const int ResidualCountOffset = 44;
@@ -82,9 +79,9 @@ public sealed record ScsiDataInPdu : IscsiPdu
             Lun = Bhs.ReadUInt64(bhs, Bhs.LunOffset),
             InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
             TargetTransferTag = Bhs.ReadUInt32(bhs, TargetTransferTagOffset),
-            StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-            ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-            MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+            StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+            ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+            MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
             DataSN = Bhs.ReadUInt32(bhs, DataSnOffset),
             BufferOffset = Bhs.ReadUInt32(bhs, BufferOffsetOffset),
             ResidualCount = Bhs.ReadUInt32(bhs, ResidualCountOffset),
@@ -100,9 +97,9 @@ public sealed record ScsiDataInPdu : IscsiPdu
         bhs[StatusOffset] = HasStatus ? Status : (byte)0;
         Bhs.WriteUInt64(bhs, Bhs.LunOffset, Lun);
         Bhs.WriteUInt32(bhs, TargetTransferTagOffset, TargetTransferTag);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         Bhs.WriteUInt32(bhs, DataSnOffset, DataSN);
         Bhs.WriteUInt32(bhs, BufferOffsetOffset, BufferOffset);
         Bhs.WriteUInt32(bhs, ResidualCountOffset, ResidualCount);

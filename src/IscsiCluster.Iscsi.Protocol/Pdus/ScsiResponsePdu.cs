@@ -28,9 +28,6 @@ public sealed record ScsiResponsePdu : IscsiPdu
     private const int ResponseOffset = 2;
     private const int StatusOffset = 3;
     private const int SnackTagOffset = 20;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
     private const int ExpDataSnOffset = 36;
     private const int BidiResidualCountOffset = 40;
     private const int ResidualCountOffset = 44;
@@ -81,9 +78,9 @@ public sealed record ScsiResponsePdu : IscsiPdu
             Status = bhs[StatusOffset],
             InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
             SnackTag = Bhs.ReadUInt32(bhs, SnackTagOffset),
-            StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-            ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-            MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+            StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+            ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+            MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
             ExpDataSN = Bhs.ReadUInt32(bhs, ExpDataSnOffset),
             BidirectionalReadResidualCount = Bhs.ReadUInt32(bhs, BidiResidualCountOffset),
             ResidualCount = Bhs.ReadUInt32(bhs, ResidualCountOffset),
@@ -100,9 +97,9 @@ public sealed record ScsiResponsePdu : IscsiPdu
         bhs[ResponseOffset] = (byte)Response;
         bhs[StatusOffset] = Status;
         Bhs.WriteUInt32(bhs, SnackTagOffset, SnackTag);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
         Bhs.WriteUInt32(bhs, ExpDataSnOffset, ExpDataSN);
         Bhs.WriteUInt32(bhs, BidiResidualCountOffset, BidirectionalReadResidualCount);
         Bhs.WriteUInt32(bhs, ResidualCountOffset, ResidualCount);

@@ -9,9 +9,6 @@ namespace IscsiCluster.Iscsi.Protocol.Pdus;
 public sealed record TaskManagementResponsePdu : IscsiPdu
 {
     private const int ResponseOffset = 2;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
 
     public override IscsiOpcode Opcode => IscsiOpcode.TaskManagementResponse;
 
@@ -27,9 +24,9 @@ public sealed record TaskManagementResponsePdu : IscsiPdu
     {
         Response = (TaskManagementResponseCode)bhs[ResponseOffset],
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         Data = data,
     };
 
@@ -38,8 +35,8 @@ public sealed record TaskManagementResponsePdu : IscsiPdu
         Bhs.WriteOpcode(bhs, Opcode, immediate: false);
         bhs[Bhs.FlagsOffset] = Bhs.FinalBit;
         bhs[ResponseOffset] = (byte)Response;
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
     }
 }

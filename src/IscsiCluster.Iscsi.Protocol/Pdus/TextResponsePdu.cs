@@ -10,9 +10,6 @@ public sealed record TextResponsePdu : IscsiPdu
 {
     private const byte ContinueBit = 0x40;
     private const int TargetTransferTagOffset = 20;
-    private const int StatSnOffset = 24;
-    private const int ExpCmdSnOffset = 28;
-    private const int MaxCmdSnOffset = 32;
 
     public override IscsiOpcode Opcode => IscsiOpcode.TextResponse;
 
@@ -38,9 +35,9 @@ public sealed record TextResponsePdu : IscsiPdu
         Lun = Bhs.ReadUInt64(bhs, Bhs.LunOffset),
         InitiatorTaskTag = Bhs.GetInitiatorTaskTag(bhs),
         TargetTransferTag = Bhs.ReadUInt32(bhs, TargetTransferTagOffset),
-        StatSN = Bhs.ReadUInt32(bhs, StatSnOffset),
-        ExpCmdSN = Bhs.ReadUInt32(bhs, ExpCmdSnOffset),
-        MaxCmdSN = Bhs.ReadUInt32(bhs, MaxCmdSnOffset),
+        StatSN = Bhs.ReadUInt32(bhs, Bhs.StatSnOffset),
+        ExpCmdSN = Bhs.ReadUInt32(bhs, Bhs.ExpCmdSnOffset),
+        MaxCmdSN = Bhs.ReadUInt32(bhs, Bhs.MaxCmdSnOffset),
         Data = data,
     };
 
@@ -50,8 +47,8 @@ public sealed record TextResponsePdu : IscsiPdu
         bhs[Bhs.FlagsOffset] = (byte)((Final ? Bhs.FinalBit : 0) | (Continue ? ContinueBit : 0));
         Bhs.WriteUInt64(bhs, Bhs.LunOffset, Lun);
         Bhs.WriteUInt32(bhs, TargetTransferTagOffset, TargetTransferTag);
-        Bhs.WriteUInt32(bhs, StatSnOffset, StatSN);
-        Bhs.WriteUInt32(bhs, ExpCmdSnOffset, ExpCmdSN);
-        Bhs.WriteUInt32(bhs, MaxCmdSnOffset, MaxCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.StatSnOffset, StatSN);
+        Bhs.WriteUInt32(bhs, Bhs.ExpCmdSnOffset, ExpCmdSN);
+        Bhs.WriteUInt32(bhs, Bhs.MaxCmdSnOffset, MaxCmdSN);
     }
 }
