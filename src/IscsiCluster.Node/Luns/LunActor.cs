@@ -74,12 +74,13 @@ public sealed class LunActor : ReceiveActor
     private void StartOverlapping(ExecuteCommand command)
     {
         var replyTo = Sender;
-        CountersOf(command).Submitted(command);
+        var counters = CountersOf(command);
+        counters.Submitted(command);
         var running = RunAsync(command);
         if (running.IsCompleted)
         {
             var result = running.Result;
-            CountersOf(command).Done(command, result);
+            counters.Done(command, result);
             replyTo.Tell(result, Self);
             return;
         }

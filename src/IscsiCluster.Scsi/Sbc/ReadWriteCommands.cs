@@ -72,14 +72,14 @@ internal sealed class ReadWriteCommands(Disk disk)
         {
             await disk.Device.ReadAsync((long)request.Lba, data, context.CancellationToken);
         }
-        catch (IOException)
+        catch (Exception e)
         {
             ArrayPool<byte>.Shared.Return(rented);
-            return SenseReason.UnrecoveredReadError;
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (e is IOException)
+            {
+                return SenseReason.UnrecoveredReadError;
+            }
+
             throw;
         }
 
