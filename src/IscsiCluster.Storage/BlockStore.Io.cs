@@ -91,6 +91,47 @@ public sealed partial class BlockStore
     }
 
     /// <summary>
+    /// Applies several writes to one volume, in order, as a group commit: they go to RocksDB as
+    /// one write (one WAL record, and with <paramref name="sync"/> one fsync) as long as no two
+    /// of them touch the same chunk. A write that touches a chunk an earlier one of the group
+    /// touched starts a further RocksDB write, so that its read-modify-write sees the earlier
+    /// write. Each write is atomic, as with the single-write overload. Every range is checked
+    /// first: when one lies outside the volume nothing is written.
+    /// </summary>
+    public void Write(ulong volumeId, ReadOnlySpan<BlockWrite> writes, bool sync)
+    {
+        ThrowIfDisposed();
+        if (writes.Length == 1)
+        {
+            Write(volumeId, writes[0].Offset, writes[0].Data.Span, sync);
+            return;
+        }
+
+        var ranges = new (long FirstChunk, long ChunkCount)[writes.Length];
+        while (true)
+        {
+            var volume = GetVolume(volumeId);
+            for (var i = 0; i < writes.Length; i++)
+            {
+                var (offset, data) = writes[i];
+                CheckRange(volume, offset, data.Length);
+                ranges[i] = data.IsEmpty
+                    ? default
+                    : (volume.Layout.ChunkIndexOf(offset), volume.Layout.ChunkIndexOf(offset + data.Length - 1) - volume.Layout.ChunkIndexOf(offset) + 1);
+            }
+
+            using var held = _locks.AcquireMany(volumeId, ranges);
+            if (IsCurrent(volume))
+            {
+                WriteGroupHeld(volume, writes, ranges, sync);
+                return;
+            }
+
+            // The volume was resized or recreated while the group waited: check it again.
+        }
+    }
+
+    /// <summary>
     /// Deallocates a byte range: whole chunks lose their keys, the partial chunks at its edges
     /// have the range zeroed (and are deleted when nothing else remains). Not synced; a later
     /// <see cref="Flush"/> or synced write makes it durable.
@@ -153,30 +194,88 @@ public sealed partial class BlockStore
         var batch = RentBatch();
         try
         {
-            var position = offset;
-            for (var chunk = firstChunk; !source.IsEmpty; chunk++)
-            {
-                var inChunk = (int)(position & (chunkSize - 1));
-                var part = source[..Math.Min(chunkSize - inChunk, source.Length)];
-                StoreKeys.WriteChunkKey(key, volume.Id, chunk);
-                if (part.Length == chunkSize)
-                {
-                    StagePutOrDelete(batch, key, part);
-                }
-                else
-                {
-                    StageMerged(batch, volume, chunk, key, inChunk, part);
-                }
-
-                position += part.Length;
-                source = source[part.Length..];
-            }
-
+            StageWrite(batch, volume, offset, source);
             _db.Write(batch, sync);
         }
         finally
         {
             ReturnBatch(batch);
+        }
+    }
+
+    private void WriteGroupHeld(VolumeInfo volume, ReadOnlySpan<BlockWrite> writes, ReadOnlySpan<(long FirstChunk, long ChunkCount)> ranges, bool sync)
+    {
+        var batch = RentBatch();
+        try
+        {
+            // Writes [segmentStart, i) are staged in the batch and touch pairwise distinct chunks.
+            var segmentStart = 0;
+            for (var i = 0; i < writes.Length; i++)
+            {
+                if (writes[i].Data.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (OverlapsAny(ranges[i], ranges[segmentStart..i]))
+                {
+                    _db.Write(batch, sync: false);
+                    batch.Clear();
+                    segmentStart = i;
+                }
+
+                StageWrite(batch, volume, writes[i].Offset, writes[i].Data.Span);
+            }
+
+            if (batch.Count > 0)
+            {
+                _db.Write(batch, sync);
+            }
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+    }
+
+    private static bool OverlapsAny((long FirstChunk, long ChunkCount) range, ReadOnlySpan<(long FirstChunk, long ChunkCount)> others)
+    {
+        foreach (var other in others)
+        {
+            if (other.ChunkCount > 0
+                && range.FirstChunk < other.FirstChunk + other.ChunkCount
+                && other.FirstChunk < range.FirstChunk + range.ChunkCount)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds to <paramref name="batch"/> every chunk a write of <paramref name="source"/> at <paramref name="offset"/> touches; partial chunks are merged with what is stored.</summary>
+    private void StageWrite(WriteBatch batch, VolumeInfo volume, long offset, ReadOnlySpan<byte> source)
+    {
+        var layout = volume.Layout;
+        var chunkSize = layout.ChunkSize;
+        Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
+        var position = offset;
+        for (var chunk = layout.ChunkIndexOf(offset); !source.IsEmpty; chunk++)
+        {
+            var inChunk = (int)(position & (chunkSize - 1));
+            var part = source[..Math.Min(chunkSize - inChunk, source.Length)];
+            StoreKeys.WriteChunkKey(key, volume.Id, chunk);
+            if (part.Length == chunkSize)
+            {
+                StagePutOrDelete(batch, key, part);
+            }
+            else
+            {
+                StageMerged(batch, volume, chunk, key, inChunk, part);
+            }
+
+            position += part.Length;
+            source = source[part.Length..];
         }
     }
 
@@ -327,12 +426,16 @@ public sealed partial class BlockStore
     private VolumeInfo GetVolumeForRange(ulong volumeId, long offset, long length)
     {
         var volume = GetVolume(volumeId);
+        CheckRange(volume, offset, length);
+        return volume;
+    }
+
+    private static void CheckRange(VolumeInfo volume, long offset, long length)
+    {
         if (offset < 0 || length < 0 || offset > volume.SizeBytes - length)
         {
             ThrowOutsideVolume(volume, offset, length);
         }
-
-        return volume;
     }
 
     [DoesNotReturn]

@@ -47,6 +47,41 @@ internal sealed class ChunkLocks
 
     public Held AcquireAll() => Take(0, StripeCount, 0, 0);
 
+    /// <summary>
+    /// Locks the stripes of several chunk ranges of one volume at once (a group of writes), in
+    /// ascending stripe order like every other acquisition. Stripes are taken once even when
+    /// ranges share them.
+    /// </summary>
+    public HeldSet AcquireMany(ulong volumeId, ReadOnlySpan<(long FirstChunk, long ChunkCount)> ranges)
+    {
+        var stripes = new ulong[StripeCount / 64];
+        foreach (var (firstChunk, chunkCount) in ranges)
+        {
+            if (chunkCount >= StripeCount)
+            {
+                Array.Fill(stripes, ulong.MaxValue);
+                break;
+            }
+
+            var start = ((volumeId * HashMultiplier) + (ulong)firstChunk) & StripeMask;
+            for (var i = 0UL; i < (ulong)chunkCount; i++)
+            {
+                var stripe = (start + i) & StripeMask;
+                stripes[stripe >> 6] |= 1UL << (int)(stripe & 63);
+            }
+        }
+
+        for (var stripe = 0; stripe < StripeCount; stripe++)
+        {
+            if ((stripes[stripe >> 6] & (1UL << (stripe & 63))) != 0)
+            {
+                _stripes[stripe].Enter();
+            }
+        }
+
+        return new HeldSet(this, stripes);
+    }
+
     private Held Take(int firstStart, int firstEnd, int secondStart, int secondEnd)
     {
         for (var i = firstStart; i < firstEnd; i++)
@@ -91,6 +126,30 @@ internal sealed class ChunkLocks
             for (var i = _firstEnd - 1; i >= _firstStart; i--)
             {
                 stripes[i].Exit();
+            }
+        }
+    }
+
+    /// <summary>A set of stripes held until Dispose.</summary>
+    public readonly struct HeldSet : IDisposable
+    {
+        private readonly ChunkLocks _owner;
+        private readonly ulong[] _stripes;
+
+        internal HeldSet(ChunkLocks owner, ulong[] stripes)
+        {
+            _owner = owner;
+            _stripes = stripes;
+        }
+
+        public void Dispose()
+        {
+            for (var stripe = StripeCount - 1; stripe >= 0; stripe--)
+            {
+                if ((_stripes[stripe >> 6] & (1UL << (stripe & 63))) != 0)
+                {
+                    _owner._stripes[stripe].Exit();
+                }
             }
         }
     }

@@ -55,6 +55,51 @@ public sealed class BlockStoreConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public void GroupsOfSliceWritesRacingEachOtherLoseNoUpdate()
+    {
+        // As above, but each thread writes its slices of several chunks as one group, so groups
+        // lock many stripes at once while other groups and single writes want the same ones.
+        const int chunks = 6;
+        const int slice = 4096 / Threads;
+        _store.CreateVolume(1, chunks * 4096);
+        var lastValue = new byte[Threads, chunks];
+
+        RunThreads(thread =>
+        {
+            var random = new Random(thread);
+            for (var round = 0; round < 200; round++)
+            {
+                var writes = new BlockWrite[random.Next(1, 5)];
+                for (var i = 0; i < writes.Length; i++)
+                {
+                    var value = (byte)random.Next(1, 256);
+                    var chunk = random.Next(chunks);
+                    var data = new byte[slice];
+                    Array.Fill(data, value);
+                    writes[i] = new BlockWrite((chunk * 4096) + (thread * slice), data);
+                    lastValue[thread, chunk] = value;
+                }
+
+                _store.Write(1, writes, sync: false);
+            }
+        });
+
+        var read = new byte[chunks * 4096];
+        _store.Read(1, 0, read);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            for (var thread = 0; thread < Threads; thread++)
+            {
+                var owned = read.AsSpan((chunk * 4096) + (thread * slice), slice);
+                if (lastValue[thread, chunk] != 0)
+                {
+                    Assert.False(owned.ContainsAnyExcept(lastValue[thread, chunk]), $"chunk {chunk}, slice of thread {thread}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void ThreadsWritingDifferentChunksKeepTheirOwnData()
     {
         _store.CreateVolume(1, Threads * 8 * 4096);
