@@ -5,6 +5,14 @@ namespace IscsiCluster.Scsi;
 /// operations (the way LIO's backends and tgt's bs_* modules work). Addresses and
 /// lengths are in logical blocks of <see cref="BlockSize"/> bytes; buffers are a
 /// whole number of blocks. Implementations never see a CDB.
+/// <para>
+/// A call may return before its work is done (a write waiting for a group commit, a long
+/// read on another thread), and the unit may make later calls meanwhile: a SIMPLE READ or
+/// WRITE overlaps later commands (<see cref="IScsiUnit.MayOverlap"/>). A device therefore
+/// applies writes in the order of the calls, and every later call sees the writes called
+/// before it, whether or not their tasks have completed. A write's source buffer stays
+/// valid until its task completes.
+/// </para>
 /// </summary>
 public interface IBlockDevice
 {

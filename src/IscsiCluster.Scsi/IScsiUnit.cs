@@ -5,8 +5,8 @@ namespace IscsiCluster.Scsi;
 /// <summary>
 /// A logical unit's SCSI engine. A LUN actor holds one and calls it for each message,
 /// one at a time (so implementations are not thread-safe and need not be); only the
-/// medium reads of commands for which <see cref="MayOverlap"/> holds may still be running
-/// when the next call begins.
+/// medium transfers of commands for which <see cref="MayOverlap"/> holds may still be under
+/// way when the next call begins.
 /// </summary>
 public interface IScsiUnit
 {
@@ -22,8 +22,9 @@ public interface IScsiUnit
     /// <summary>
     /// True when the caller may start later commands before <paramref name="command"/>'s
     /// <see cref="ExecuteAsync"/> task has completed: the call makes every check and change of
-    /// the unit's state before it first yields, and after that only reads the medium (a SIMPLE
-    /// READ). For any other command the caller waits for the task before the next call.
+    /// the unit's state before it first yields, and after that only moves data between the
+    /// medium and a buffer (a SIMPLE READ or WRITE). For any other command the caller waits for
+    /// the task before the next call.
     /// </summary>
     bool MayOverlap(ExecuteCommand command);
 

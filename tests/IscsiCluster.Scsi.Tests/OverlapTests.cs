@@ -5,8 +5,8 @@ using IscsiCluster.Scsi.Tests.Support;
 namespace IscsiCluster.Scsi.Tests;
 
 /// <summary>
-/// Which commands may still be reading the medium while the LUN starts later ones, and how a
-/// READ's pooled data-in buffer is handed back.
+/// Which commands may still be moving data to or from the medium while the LUN starts later
+/// ones, and how a READ's pooled data-in buffer is handed back.
 /// </summary>
 public class OverlapTests
 {
@@ -27,9 +27,20 @@ public class OverlapTests
         Harness.Rw16(OpCode.Read16, 1, 1),
     ];
 
+    public static TheoryData<byte[]> SimpleWrites =>
+    [
+        Harness.Rw6(OpCode.Write6, 1, 1),
+        Harness.Rw10(OpCode.Write10, 1, 1),
+        Harness.Rw12(OpCode.Write12, 1, 1),
+        Harness.Rw16(OpCode.Write16, 1, 1),
+    ];
+
     public static TheoryData<byte[]> CommandsThatMustNotOverlap =>
     [
-        Harness.Rw10(OpCode.Write10, 1, 1),
+        Harness.Rw16(OpCode.WriteAtomic16, 1, 1),
+        Harness.Rw10(OpCode.WriteAndVerify10, 1, 1),
+        Harness.Rw16(OpCode.WriteSame16, 1, 1),
+        Harness.Rw10(OpCode.SynchronizeCache10, 0, 0),
         Harness.Rw16(0x89, 1, 1), // COMPARE AND WRITE: reads, compares and writes as one
         Harness.Rw10(0x2F, 1, 1), // VERIFY(10)
         Harness.Inquiry(),
@@ -40,6 +51,11 @@ public class OverlapTests
     [Theory]
     [MemberData(nameof(SimpleReads))]
     public void ASimpleReadMayOverlapLaterCommands(byte[] cdb) =>
+        Assert.True(_unit.MayOverlap(Command(cdb, TaskAttribute.Simple)));
+
+    [Theory]
+    [MemberData(nameof(SimpleWrites))]
+    public void ASimpleWriteMayOverlapLaterCommands(byte[] cdb) =>
         Assert.True(_unit.MayOverlap(Command(cdb, TaskAttribute.Simple)));
 
     [Theory]

@@ -15,9 +15,11 @@ internal delegate ValueTask<CommandResult> CommandHandler(CommandContext context
 internal sealed record CommandEntry(byte OpCode, ushort? ServiceAction, ReservationAccess Access, byte[] Usage, CommandHandler Handler)
 {
     /// <summary>
-    /// True when everything the handler does after its first await is reading the medium into
-    /// a buffer of its own (READ): its checks and any change of unit state come before that, so
-    /// the unit may start later commands while this one is still reading.
+    /// True when everything the handler does after its first await is moving data between the
+    /// medium and a buffer (READ into one of its own, WRITE from the command's data-out): its
+    /// checks and any change of unit state come before that, so the unit may start later
+    /// commands while this one's transfer is under way. The device keeps the order of the calls
+    /// (see <see cref="IBlockDevice"/>), so a later command still sees an earlier write.
     /// </summary>
     public bool MayOverlap { get; init; }
 

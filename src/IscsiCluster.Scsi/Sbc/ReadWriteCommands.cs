@@ -26,10 +26,10 @@ internal sealed class ReadWriteCommands(Disk disk)
         new(OpCode.Read10, null, ReservationAccess.Read, UsageRead10, c => ReadAsync(c, BlockRequest.Of10(c.Cdb.Span))) { MayOverlap = true },
         new(OpCode.Read12, null, ReservationAccess.Read, UsageRead12, c => ReadAsync(c, BlockRequest.Of12(c.Cdb.Span))) { MayOverlap = true },
         new(OpCode.Read16, null, ReservationAccess.Read, UsageRead16, c => ReadAsync(c, BlockRequest.Of16(c.Cdb.Span))) { MayOverlap = true },
-        new(OpCode.Write6, null, ReservationAccess.Write, UsageWrite6, c => WriteAsync(c, BlockRequest.Of6(c.Cdb.Span), fua: false)),
-        new(OpCode.Write10, null, ReservationAccess.Write, UsageWrite10, c => WriteAsync(c, BlockRequest.Of10(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
-        new(OpCode.Write12, null, ReservationAccess.Write, UsageWrite12, c => WriteAsync(c, BlockRequest.Of12(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
-        new(OpCode.Write16, null, ReservationAccess.Write, UsageWrite16, c => WriteAsync(c, BlockRequest.Of16(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))),
+        new(OpCode.Write6, null, ReservationAccess.Write, UsageWrite6, c => WriteAsync(c, BlockRequest.Of6(c.Cdb.Span), fua: false)) { MayOverlap = true },
+        new(OpCode.Write10, null, ReservationAccess.Write, UsageWrite10, c => WriteAsync(c, BlockRequest.Of10(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))) { MayOverlap = true },
+        new(OpCode.Write12, null, ReservationAccess.Write, UsageWrite12, c => WriteAsync(c, BlockRequest.Of12(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))) { MayOverlap = true },
+        new(OpCode.Write16, null, ReservationAccess.Write, UsageWrite16, c => WriteAsync(c, BlockRequest.Of16(c.Cdb.Span), Cdb.Fua(c.Cdb.Span))) { MayOverlap = true },
     ];
 
     /// <summary>
