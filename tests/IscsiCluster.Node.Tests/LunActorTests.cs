@@ -10,7 +10,8 @@ namespace IscsiCluster.Node.Tests;
 
 /// <summary>
 /// The LUN actor runs its unit's commands one at a time, even when the backing store is slow; only
-/// the medium reads of SIMPLE READs overlap later commands, and task management waits for them.
+/// the medium transfers of SIMPLE READs and WRITEs overlap later commands, and task management
+/// waits for them.
 /// </summary>
 public sealed class LunActorTests : TestKit
 {

@@ -14,6 +14,12 @@ namespace IscsiCluster.Node.Luns;
 /// while the read completes, so one LUN's reads use every core. Task management waits for those
 /// reads, so a function is still answered only after every command that came before it.
 /// Later milestones move it between nodes.
+/// <para>
+/// A SIMPLE WRITE overlaps too: with a <see cref="GroupCommit"/> its data is staged, and the
+/// actor commits what is staged once it reaches a message it sent itself after the first of
+/// those writes, so the writes that queued in its mailbox meanwhile share one RocksDB write.
+/// Anything that waits for earlier commands, or runs on its own, commits first.
+/// </para>
 /// </summary>
 public sealed class LunActor : ReceiveActor
 {
@@ -21,12 +27,20 @@ public sealed class LunActor : ReceiveActor
     private readonly ILogger _logger;
     private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
     private readonly OverlapTracker _overlapping = new();
+    private readonly GroupCommit? _groupCommit;
+    private bool _commitQueued;
 
-    public LunActor(IScsiUnit unit, ILogger logger)
+    public LunActor(IScsiUnit unit, ILogger logger, GroupCommit? groupCommit = null)
     {
         _unit = unit;
         _logger = logger;
+        _groupCommit = groupCommit;
         Receive<ExecuteCommand>(StartOverlapping, _unit.MayOverlap);
+        Receive<CommitStagedWrites>(_ =>
+        {
+            _commitQueued = false;
+            _groupCommit?.Commit();
+        });
         ReceiveAsync<ExecuteCommand>(HandleExecuteAsync);
         Receive<OverlappedDone>(done =>
         {
@@ -38,6 +52,7 @@ public sealed class LunActor : ReceiveActor
         ReceiveAsync<TaskManagementRequest>(async request =>
         {
             var replyTo = Sender;
+            _groupCommit?.Commit();
             await _overlapping.WhenIdle();
             replyTo.Tell(_unit.Manage(request), Self);
         });
@@ -55,13 +70,18 @@ public sealed class LunActor : ReceiveActor
         var replyTo = Sender;
         var counters = CountersOf(command);
         counters.Submitted(command);
+        _groupCommit?.Commit();
         if (command.Attribute == TaskAttribute.Ordered)
         {
             // SAM-5 task attributes: an ORDERED task starts only after every older task has ended.
             await _overlapping.WhenIdle();
         }
 
-        var result = await RunAsync(command);
+        var running = RunAsync(command);
+
+        // A write of this command may have been staged: the actor waits for it, so commit it now.
+        _groupCommit?.Commit();
+        var result = await running;
         counters.Done(command, result);
         replyTo.Tell(result, Self);
     }
@@ -87,7 +107,16 @@ public sealed class LunActor : ReceiveActor
 
         _overlapping.Enter();
         _ = FinishOverlappingAsync(command, running, replyTo);
+        if (!_commitQueued && _groupCommit is { HasStaged: true })
+        {
+            // Behind the commands already in the mailbox: the writes among them join the group.
+            _commitQueued = true;
+            Self.Tell(CommitStagedWrites.Instance);
+        }
     }
+
+    /// <summary>Staged writes were accepted: a stopping LUN still puts them in the store.</summary>
+    protected override void PostStop() => _groupCommit?.Commit();
 
     private async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo)
     {
@@ -122,6 +151,16 @@ public sealed class LunActor : ReceiveActor
         }
 
         return counters;
+    }
+
+    /// <summary>The actor's note to itself to commit the writes staged so far.</summary>
+    private sealed record CommitStagedWrites
+    {
+        public static readonly CommitStagedWrites Instance = new();
+
+        private CommitStagedWrites()
+        {
+        }
     }
 
     /// <summary>An overlapping command was answered; the actor counts it.</summary>

@@ -67,9 +67,10 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
     {
         var volumeId = lun.VolumeId ?? throw new InvalidOperationException($"LUN {lun.Lun} has no volume yet");
         var identity = Identity(volumeId, lun);
-        var device = new StoreBlockDevice(store, volumeId, lun.BlockSize);
+        var groupCommit = new GroupCommit(store, volumeId);
+        var device = new StoreBlockDevice(store, volumeId, lun.BlockSize, groupCommit);
         var state = new StoreUnitState(store, volumeId);
-        return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger));
+        return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger, groupCommit));
     }
 
     private static LunRuntimeInfo Runtime(int tid, ulong lun, ulong unitId) =>

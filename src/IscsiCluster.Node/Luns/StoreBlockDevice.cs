@@ -5,9 +5,11 @@ namespace IscsiCluster.Node.Luns;
 
 /// <summary>
 /// A LUN's blocks in the node's RocksDB store: adapts the byte-addressed volume of the
-/// block store to the block-addressed device the SCSI layer uses.
+/// block store to the block-addressed device the SCSI layer uses. With a
+/// <see cref="GroupCommit"/>, writes are staged there and committed in groups, and every other
+/// operation commits what is staged first, so it sees those writes.
 /// </summary>
-public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int blockSize) : IBlockDevice
+public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int blockSize, GroupCommit? groupCommit = null) : IBlockDevice
 {
     /// <summary>The longest read served on the caller's thread.</summary>
     public const int InlineReadLimit = 16 * 1024;
@@ -30,6 +32,7 @@ public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int block
     /// </summary>
     public ValueTask ReadAsync(long lba, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
+        groupCommit?.Commit();
         if (destination.Length <= InlineReadLimit)
         {
             store.Read(volumeId, lba * blockSize, destination.Span);
@@ -41,18 +44,25 @@ public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int block
 
     public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default)
     {
+        if (groupCommit is not null)
+        {
+            return groupCommit.Stage(lba * blockSize, source, forceUnitAccess);
+        }
+
         store.Write(volumeId, lba * blockSize, source.Span, forceUnitAccess);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
+        groupCommit?.Commit();
         store.Flush();
         return ValueTask.CompletedTask;
     }
 
     public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default)
     {
+        groupCommit?.Commit();
         store.Unmap(volumeId, lba * blockSize, blockCount * blockSize);
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using IscsiCluster.Storage;
+
+namespace IscsiCluster.Node.Luns;
+
+/// <summary>
+/// The writes of one LUN waiting to go to the store together (group commit). A LUN actor does
+/// not wait for the medium of a SIMPLE WRITE (<see cref="Scsi.IScsiUnit.MayOverlap"/>), so the
+/// writes queued in its mailbox are staged here one after another and then committed as one
+/// RocksDB write: one WAL record, and one fsync when any of them needs one (FUA, or the write
+/// cache off). Each write's task completes when its group is in the store, on the thread that
+/// committed it. Commits keep the order of staging, and the device commits before every other
+/// operation, so a later read, unmap or flush sees every write staged before it.
+/// </summary>
+public sealed class GroupCommit(BlockStore store, ulong volumeId)
+{
+    private readonly Lock _stageLock = new();
+    private readonly Lock _commitLock = new();
+    private List<BlockWrite> _writes = [];
+    private List<TaskCompletionSource> _waiters = [];
+    private bool _sync;
+    private long _groups;
+
+    /// <summary>Whether writes are waiting for a commit.</summary>
+    public bool HasStaged
+    {
+        get
+        {
+            lock (_stageLock)
+            {
+                return _writes.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Groups committed so far (each one RocksDB write, or more when writes in it overlap).</summary>
+    public long GroupsCommitted => Interlocked.Read(ref _groups);
+
+    /// <summary>
+    /// Stages <paramref name="data"/> for byte <paramref name="offset"/> of the volume; the task
+    /// completes once a <see cref="Commit"/> has put it in the store (durably when
+    /// <paramref name="sync"/>), or fails with what the store threw. The buffer must stay
+    /// unchanged until then.
+    /// </summary>
+    public ValueTask Stage(long offset, ReadOnlyMemory<byte> data, bool sync)
+    {
+        // Continuations run on the committing thread: a command's answer leaves straight from there.
+        var done = new TaskCompletionSource();
+        lock (_stageLock)
+        {
+            _writes.Add(new BlockWrite(offset, data));
+            _waiters.Add(done);
+            _sync |= sync;
+        }
+
+        return new ValueTask(done.Task);
+    }
+
+    /// <summary>Puts every staged write in the store as one group and completes their tasks; does nothing when none is staged.</summary>
+    public void Commit()
+    {
+        List<TaskCompletionSource> waiters;
+        Exception? failure = null;
+        lock (_commitLock)
+        {
+            List<BlockWrite> writes;
+            bool sync;
+            lock (_stageLock)
+            {
+                if (_writes.Count == 0)
+                {
+                    return;
+                }
+
+                (writes, waiters, sync) = (_writes, _waiters, _sync);
+                (_writes, _waiters, _sync) = ([], [], false);
+            }
+
+            try
+            {
+                store.Write(volumeId, CollectionsMarshal.AsSpan(writes), sync);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            Interlocked.Increment(ref _groups);
+        }
+
+        foreach (var waiter in waiters)
+        {
+            if (failure is null)
+            {
+                waiter.SetResult();
+            }
+            else
+            {
+                waiter.SetException(failure);
+            }
+        }
+    }
+}
