@@ -17,6 +17,7 @@ public sealed class GroupCommitTests : TestKit
 {
     private const int Block = 512;
     private const ulong VolumeId = 9;
+    private const int VolumeBlocks = 8192; // 4 MiB: room for a WRITE SAME the unit writes in several steps
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static readonly ITNexus Nexus = new("iqn.2026-11.test:host", "iqn.2026-11.test:host,i,0x800000000001", "iqn.2026-11.test:target", 1, 1);
 
@@ -28,7 +29,7 @@ public sealed class GroupCommitTests : TestKit
     public GroupCommitTests()
     {
         _store = BlockStore.Open(_directory);
-        _store.CreateVolume(VolumeId, 64 * Block);
+        _store.CreateVolume(VolumeId, VolumeBlocks * Block);
         _groupCommit = new GroupCommit(_store, VolumeId);
         _device = new StoreBlockDevice(_store, VolumeId, Block, _groupCommit);
     }
@@ -36,8 +37,10 @@ public sealed class GroupCommitTests : TestKit
     [Fact]
     public async Task AStagedWriteCompletesOnlyWhenCommittedAndAReadCommitsItFirst()
     {
+        _groupCommit.BeginStaging();
         var first = _device.WriteAsync(0, Pattern(0x11), forceUnitAccess: false);
         var second = _device.WriteAsync(3, Pattern(0x22), forceUnitAccess: false);
+        _groupCommit.EndStaging();
         Assert.False(first.IsCompleted);
         Assert.False(second.IsCompleted);
 
@@ -54,14 +57,52 @@ public sealed class GroupCommitTests : TestKit
     [Fact]
     public async Task AFailedCommitFailsEveryWriteOfTheGroup()
     {
+        _groupCommit.BeginStaging();
         var first = _device.WriteAsync(0, Pattern(0x11), forceUnitAccess: false);
         var second = _device.WriteAsync(1, Pattern(0x22), forceUnitAccess: true);
+        _groupCommit.EndStaging();
         _store.DeleteVolume(VolumeId);
 
         _groupCommit.Commit();
 
         await Assert.ThrowsAsync<VolumeNotFoundException>(async () => await first);
         await Assert.ThrowsAsync<VolumeNotFoundException>(async () => await second);
+    }
+
+    [Fact]
+    public async Task AWriteOutsideStagingIsCommittedBeforeItReturnsBehindTheStagedOnes()
+    {
+        _groupCommit.BeginStaging();
+        var staged = _device.WriteAsync(2, Pattern(0x11), forceUnitAccess: false);
+        _groupCommit.EndStaging();
+
+        var direct = _device.WriteAsync(2, Pattern(0x22), forceUnitAccess: false);
+
+        Assert.True(direct.IsCompletedSuccessfully);
+        Assert.True(staged.IsCompletedSuccessfully);
+        var read = new byte[Block];
+        _store.Read(VolumeId, 2 * Block, read);
+        Assert.Equal(Pattern(0x22), read);
+        await direct;
+    }
+
+    [Fact]
+    public async Task ACommandThatWritesInSeveralStepsCompletes()
+    {
+        // WRITE SAME(16) over 2 MiB: the unit writes it 1 MiB at a time, the second write only
+        // once the first is done, while the actor waits for the command.
+        var lun = Sys.ActorOf(Props.Create(() => new LunActor(NewUnit(), NullLogger.Instance, _groupCommit)));
+        await lun.Ask<CommandComplete>(Command([0x00, 0, 0, 0, 0, 0], default, tag: 1), Patience);
+        var cdb = new byte[16];
+        cdb[0] = 0x93;
+        BinaryPrimitives.WriteUInt32BigEndian(cdb.AsSpan(10), 4096);
+
+        var done = await lun.Ask<CommandComplete>(Command(cdb, Pattern(0x6B), tag: 2), Patience);
+
+        Assert.Equal(ScsiStatus.Good, done.Status);
+        var read = new byte[Block];
+        _store.Read(VolumeId, 4095L * Block, read);
+        Assert.Equal(Pattern(0x6B), read);
     }
 
     [Fact]
@@ -140,7 +181,7 @@ public sealed class GroupCommitTests : TestKit
     private async Task<(IActorRef Lun, Gate Gate)> HeldLunAsync()
     {
         var gate = new Gate();
-        var unit = new HoldingUnit(new DiskUnit(new LogicalUnitIdentity(VolumeId, "ISCSICLU", "TEST", "0001", "9"), _device), gate);
+        var unit = new HoldingUnit(NewUnit(), gate);
         var lun = Sys.ActorOf(Props.Create(() => new LunActor(unit, NullLogger.Instance, _groupCommit)));
         await lun.Ask<CommandComplete>(Command([0x00, 0, 0, 0, 0, 0], default, tag: 1), Patience); // takes the power-on unit attention
         gate.Arm();
@@ -148,6 +189,8 @@ public sealed class GroupCommitTests : TestKit
         Assert.True(gate.Entered.Wait(Patience), "the held command never started");
         return (lun, gate);
     }
+
+    private DiskUnit NewUnit() => new(new LogicalUnitIdentity(VolumeId, "ISCSICLU", "TEST", "0001", "9"), _device);
 
     private static ExecuteCommand Command(byte[] cdb, ReadOnlyMemory<byte> dataOut, uint tag, int dataIn = 0, TaskAttribute attribute = TaskAttribute.Simple) =>
         new(Nexus, 1, tag, attribute, cdb, dataOut, dataIn);

@@ -11,6 +11,13 @@ namespace IscsiCluster.Node.Luns;
 /// cache off). Each write's task completes when its group is in the store, on the thread that
 /// committed it. Commits keep the order of staging, and the device commits before every other
 /// operation, so a later read, unmap or flush sees every write staged before it.
+/// <para>
+/// Only the writes the actor starts itself, between <see cref="BeginStaging"/> and
+/// <see cref="EndStaging"/> on its own thread, wait for a commit. Any other write (a command
+/// the actor waits for, or a later write of a command that writes in several steps, such as
+/// WRITE SAME) is committed at once, behind whatever is staged: nothing would commit it while
+/// the actor waits.
+/// </para>
 /// </summary>
 public sealed class GroupCommit(BlockStore store, ulong volumeId)
 {
@@ -20,6 +27,7 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
     private List<TaskCompletionSource> _waiters = [];
     private bool _sync;
     private long _groups;
+    private int _stagingThread;
 
     /// <summary>Whether writes are waiting for a commit.</summary>
     public bool HasStaged
@@ -36,13 +44,31 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
     /// <summary>Groups committed so far (each one RocksDB write, or more when writes in it overlap).</summary>
     public long GroupsCommitted => Interlocked.Read(ref _groups);
 
+    /// <summary>Writes made on this thread from now until <see cref="EndStaging"/> are staged.</summary>
+    public void BeginStaging() => Volatile.Write(ref _stagingThread, Environment.CurrentManagedThreadId);
+
+    /// <summary>Ends <see cref="BeginStaging"/>: later writes are committed at once.</summary>
+    public void EndStaging() => Volatile.Write(ref _stagingThread, 0);
+
     /// <summary>
-    /// Stages <paramref name="data"/> for byte <paramref name="offset"/> of the volume; the task
-    /// completes once a <see cref="Commit"/> has put it in the store (durably when
-    /// <paramref name="sync"/>), or fails with what the store threw. The buffer must stay
-    /// unchanged until then.
+    /// Writes <paramref name="data"/> at byte <paramref name="offset"/> of the volume. Inside
+    /// <see cref="BeginStaging"/> on the same thread, the write is staged and its task completes
+    /// once a <see cref="Commit"/> has put it in the store (durably when <paramref name="sync"/>),
+    /// or fails with what the store threw; the buffer must stay unchanged until then. Otherwise
+    /// it is committed before this returns, with anything staged before it.
     /// </summary>
-    public ValueTask Stage(long offset, ReadOnlyMemory<byte> data, bool sync)
+    public ValueTask Write(long offset, ReadOnlyMemory<byte> data, bool sync)
+    {
+        var written = Stage(offset, data, sync);
+        if (Volatile.Read(ref _stagingThread) != Environment.CurrentManagedThreadId)
+        {
+            Commit();
+        }
+
+        return written;
+    }
+
+    private ValueTask Stage(long offset, ReadOnlyMemory<byte> data, bool sync)
     {
         // Continuations run on the committing thread: a command's answer leaves straight from there.
         var done = new TaskCompletionSource();

@@ -77,11 +77,7 @@ public sealed class LunActor : ReceiveActor
             await _overlapping.WhenIdle();
         }
 
-        var running = RunAsync(command);
-
-        // A write of this command may have been staged: the actor waits for it, so commit it now.
-        _groupCommit?.Commit();
-        var result = await running;
+        var result = await RunAsync(command);
         counters.Done(command, result);
         replyTo.Tell(result, Self);
     }
@@ -96,7 +92,17 @@ public sealed class LunActor : ReceiveActor
         var replyTo = Sender;
         var counters = CountersOf(command);
         counters.Submitted(command);
-        var running = RunAsync(command);
+        ValueTask<CommandComplete> running;
+        _groupCommit?.BeginStaging();
+        try
+        {
+            running = RunAsync(command);
+        }
+        finally
+        {
+            _groupCommit?.EndStaging();
+        }
+
         if (running.IsCompleted)
         {
             var result = running.Result;

@@ -46,7 +46,7 @@ public sealed class StoreBlockDevice(BlockStore store, ulong volumeId, int block
     {
         if (groupCommit is not null)
         {
-            return groupCommit.Stage(lba * blockSize, source, forceUnitAccess);
+            return groupCommit.Write(lba * blockSize, source, forceUnitAccess);
         }
 
         store.Write(volumeId, lba * blockSize, source.Span, forceUnitAccess);
