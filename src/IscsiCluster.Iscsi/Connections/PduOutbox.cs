@@ -14,6 +14,8 @@ namespace IscsiCluster.Iscsi.Connections;
 /// a batch grows large), so PDUs queued meanwhile share one send. A sender that finds the slot
 /// free writes on its own thread, which spares a thread-pool hop per response; a send the
 /// socket cannot take at once continues on the thread pool, so the session never waits for it.
+/// While held (<see cref="Hold"/>), a sender only queues: the session holds the outbox while it
+/// answers the commands its LUNs completed, and pushes once, so they share one send.
 /// </summary>
 internal sealed class PduOutbox : IPduSink
 {
@@ -32,6 +34,7 @@ internal sealed class PduOutbox : IPduSink
     private PduWriteOptions _options;
     private int _state;
     private volatile bool _started;
+    private volatile bool _held;
     private volatile bool _closing;
 
     public PduOutbox(SocketConnection connection, ILogger logger)
@@ -72,6 +75,17 @@ internal sealed class PduOutbox : IPduSink
         Enqueue(new Item(null, action));
     }
 
+    public void Hold() => _held = true;
+
+    public void Push()
+    {
+        _held = false;
+        if (_started && !_queue.IsEmpty && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        {
+            _ = WriteAsync();
+        }
+    }
+
     public void Close()
     {
         _closing = true;
@@ -88,7 +102,7 @@ internal sealed class PduOutbox : IPduSink
     private void Enqueue(Item item)
     {
         _queue.Enqueue(item);
-        if (_started && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
+        if (_started && !_held && Interlocked.CompareExchange(ref _state, Writing, Idle) == Idle)
         {
             _ = WriteAsync();
         }

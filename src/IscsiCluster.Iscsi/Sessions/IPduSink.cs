@@ -18,6 +18,15 @@ internal interface IPduSink
     /// </summary>
     void AfterQueued(Action action);
 
+    /// <summary>
+    /// Holds back writing until <see cref="Push"/>: what is sent meanwhile is only queued, and
+    /// leaves with one flush (one send for many answers). The caller pushes soon after.
+    /// </summary>
+    void Hold();
+
+    /// <summary>Ends a <see cref="Hold"/>: writes what is queued.</summary>
+    void Push();
+
     /// <summary>Writes what is queued, then closes the connection.</summary>
     void Close();
 

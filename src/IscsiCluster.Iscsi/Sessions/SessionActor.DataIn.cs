@@ -9,6 +9,23 @@ internal sealed partial class SessionActor
 {
     private const int SenseLengthFieldSize = 2;
 
+    /// <summary>
+    /// Holds the outbox while the session answers the commands its LUNs completed: the answers
+    /// already in the mailbox leave together, in one send, when the session reaches the note it
+    /// sends itself here (at depth 1 that note comes straight after the one answer).
+    /// </summary>
+    private void HoldOutput()
+    {
+        if (_outputHeld)
+        {
+            return;
+        }
+
+        _outputHeld = true;
+        _connection.Hold();
+        Self.Tell(PushOutput.Instance, Self);
+    }
+
     private void SendCompletion(ScsiTask task, CommandComplete complete)
     {
         var data = task.IsRead ? complete.DataIn : ReadOnlyMemory<byte>.Empty;
@@ -116,5 +133,15 @@ internal sealed partial class SessionActor
         return transferLength < expectedLength
             ? (false, true, (uint)(expectedLength - transferLength))
             : (false, false, 0u);
+    }
+}
+
+/// <summary>The session's note to itself to send the answers it held back.</summary>
+internal sealed record PushOutput
+{
+    public static readonly PushOutput Instance = new();
+
+    private PushOutput()
+    {
     }
 }

@@ -30,6 +30,7 @@ internal sealed partial class SessionActor : UntypedActor
     private uint _statSn;
     private uint _nextTransferTag;
     private bool _ended;
+    private bool _outputHeld;
 
     public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
     {
@@ -104,7 +105,12 @@ internal sealed partial class SessionActor : UntypedActor
                 HandleScsiCommand(command);
                 break;
             case CommandComplete complete:
+                HoldOutput();
                 HandleCommandComplete(complete);
+                break;
+            case PushOutput:
+                _outputHeld = false;
+                _connection.Push();
                 break;
             case IscsiPdu pdu:
                 NoteReceived();
