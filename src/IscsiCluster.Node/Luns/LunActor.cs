@@ -70,6 +70,8 @@ public sealed class LunActor : ReceiveActor
         var replyTo = Sender;
         var counters = CountersOf(command);
         counters.Submitted(command);
+
+        // Staged writes complete only once committed: before the actor waits, nothing may stay staged.
         _groupCommit?.Commit();
         if (command.Attribute == TaskAttribute.Ordered)
         {
