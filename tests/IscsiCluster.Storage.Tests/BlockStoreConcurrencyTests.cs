@@ -42,16 +42,7 @@ public sealed class BlockStoreConcurrencyTests : IDisposable
             }
         });
 
-        var read = new byte[chunks * 4096];
-        _store.Read(1, 0, read);
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            for (var thread = 0; thread < Threads; thread++)
-            {
-                var owned = read.AsSpan((chunk * 4096) + (thread * slice), slice);
-                Assert.False(owned.ContainsAnyExcept(lastValue[thread, chunk]), $"chunk {chunk}, slice of thread {thread}");
-            }
-        }
+        AssertEverySliceHoldsItsLastValue(chunks, lastValue);
     }
 
     [Fact]
@@ -84,19 +75,7 @@ public sealed class BlockStoreConcurrencyTests : IDisposable
             }
         });
 
-        var read = new byte[chunks * 4096];
-        _store.Read(1, 0, read);
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            for (var thread = 0; thread < Threads; thread++)
-            {
-                var owned = read.AsSpan((chunk * 4096) + (thread * slice), slice);
-                if (lastValue[thread, chunk] != 0)
-                {
-                    Assert.False(owned.ContainsAnyExcept(lastValue[thread, chunk]), $"chunk {chunk}, slice of thread {thread}");
-                }
-            }
-        }
+        AssertEverySliceHoldsItsLastValue(chunks, lastValue);
     }
 
     [Fact]
@@ -194,6 +173,22 @@ public sealed class BlockStoreConcurrencyTests : IDisposable
         // Either a write came last (both chunks one byte) or an unmap did (zero between the edges).
         var unmappedLast = !read.AsSpan(100, (2 * 4096) - 200).ContainsAnyExcept((byte)0);
         Assert.True(unmappedLast || (!first.ContainsAnyExcept(read[0]) && !second.ContainsAnyExcept(read[0])));
+    }
+
+    /// <summary>Each thread's slice of each chunk holds the last value that thread wrote there (zeros if none).</summary>
+    private void AssertEverySliceHoldsItsLastValue(int chunks, byte[,] lastValue)
+    {
+        const int slice = 4096 / Threads;
+        var read = new byte[chunks * 4096];
+        _store.Read(1, 0, read);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            for (var thread = 0; thread < Threads; thread++)
+            {
+                var owned = read.AsSpan((chunk * 4096) + (thread * slice), slice);
+                Assert.False(owned.ContainsAnyExcept(lastValue[thread, chunk]), $"chunk {chunk}, slice of thread {thread}");
+            }
+        }
     }
 
     private static void RunThreads(Action<int> body)
