@@ -11,8 +11,12 @@ namespace IscsiCluster.Admin.Contracts.Editing;
 public static class TargetAccess
 {
     public static bool Admits(TargetDefinition target, string initiatorName, IPAddress initiatorAddress) =>
-        target.InitiatorAddresses.Any(entry => InitiatorAddress.Matches(entry, initiatorAddress))
-        || target.InitiatorNames.Any(name => SameInitiatorName(name, initiatorName));
+        Admits(target.InitiatorAddresses, target.InitiatorNames, initiatorName, initiatorAddress);
+
+    /// <summary>The same decision over an ACL's address and name entries.</summary>
+    public static bool Admits(IEnumerable<string> addressEntries, IEnumerable<string> nameEntries, string initiatorName, IPAddress initiatorAddress) =>
+        addressEntries.Any(entry => InitiatorAddress.Matches(entry, initiatorAddress))
+        || nameEntries.Any(name => SameInitiatorName(name, initiatorName));
 
     /// <summary>RFC 7143 4.2.7.1: iSCSI names are case-insensitive (initiators normalise them to lower case).</summary>
     public static bool SameInitiatorName(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

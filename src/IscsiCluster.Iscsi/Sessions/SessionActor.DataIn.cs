@@ -26,6 +26,12 @@ internal sealed partial class SessionActor
         Self.Tell(PushOutput.Instance, Self);
     }
 
+    private void PushHeldOutput()
+    {
+        _outputHeld = false;
+        _connection.Push();
+    }
+
     private void SendCompletion(ScsiTask task, CommandComplete complete)
     {
         var data = task.IsRead ? complete.DataIn : ReadOnlyMemory<byte>.Empty;

@@ -109,8 +109,7 @@ internal sealed partial class SessionActor : UntypedActor
                 HandleCommandComplete(complete);
                 break;
             case PushOutput:
-                _outputHeld = false;
-                _connection.Push();
+                PushHeldOutput();
                 break;
             case IscsiPdu pdu:
                 NoteReceived();

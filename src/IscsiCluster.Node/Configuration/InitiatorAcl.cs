@@ -40,7 +40,5 @@ public sealed class InitiatorAcl
     }
 
     /// <summary>Whether an initiator with this name, connecting from this address, may log in.</summary>
-    public bool Admits(string initiatorName, IPAddress address)
-        => AddressEntries.Any(entry => InitiatorAddress.Matches(entry, address))
-        || NameEntries.Any(name => TargetAccess.SameInitiatorName(name, initiatorName));
+    public bool Admits(string initiatorName, IPAddress address) => TargetAccess.Admits(AddressEntries, NameEntries, initiatorName, address);
 }

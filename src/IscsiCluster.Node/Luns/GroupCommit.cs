@@ -26,20 +26,12 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
     private List<BlockWrite> _writes = [];
     private List<TaskCompletionSource> _waiters = [];
     private bool _sync;
+    private int _staged;
     private long _groups;
     private int _stagingThread;
 
     /// <summary>Whether writes are waiting for a commit.</summary>
-    public bool HasStaged
-    {
-        get
-        {
-            lock (_stageLock)
-            {
-                return _writes.Count > 0;
-            }
-        }
-    }
+    public bool HasStaged => Volatile.Read(ref _staged) > 0;
 
     /// <summary>Groups committed so far (each one RocksDB write, or more when writes in it overlap).</summary>
     public long GroupsCommitted => Interlocked.Read(ref _groups);
@@ -77,6 +69,7 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
             _writes.Add(new BlockWrite(offset, data));
             _waiters.Add(done);
             _sync |= sync;
+            _staged = _writes.Count;
         }
 
         return new ValueTask(done.Task);
@@ -85,6 +78,12 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
     /// <summary>Puts every staged write in the store as one group and completes their tasks; does nothing when none is staged.</summary>
     public void Commit()
     {
+        // Every read commits first: when nothing is staged that costs no lock.
+        if (!HasStaged)
+        {
+            return;
+        }
+
         List<TaskCompletionSource> waiters;
         Exception? failure = null;
         lock (_commitLock)
@@ -99,7 +98,7 @@ public sealed class GroupCommit(BlockStore store, ulong volumeId)
                 }
 
                 (writes, waiters, sync) = (_writes, _waiters, _sync);
-                (_writes, _waiters, _sync) = ([], [], false);
+                (_writes, _waiters, _sync, _staged) = ([], [], false, 0);
             }
 
             try
