@@ -33,6 +33,8 @@ public static class BlockStoreSettings
                 WalDirectory = walDirectory.Length == 0 ? null : walDirectory,
                 MaxTotalWalSize = database.GetByteSize("max-total-wal-size"),
                 WalBytesPerSync = database.GetByteSize("wal-bytes-per-sync"),
+                KeepInfoLogFiles = database.GetInt("keep-info-log-files"),
+                MaxInfoLogFileSize = database.GetByteSize("max-info-log-file-size"),
             },
         };
         options.Validate();

@@ -24,6 +24,8 @@ public sealed class RocksDbOptionsTests : IDisposable
             MinBlobSize = 1000,
             MaxTotalWalSize = 50 * RocksDbOptions.MiB,
             WalBytesPerSync = RocksDbOptions.MiB,
+            KeepInfoLogFiles = 4,
+            MaxInfoLogFileSize = 2 * RocksDbOptions.MiB,
             BlockChecksum = BlockChecksum.XxHash64,
         };
 
@@ -45,6 +47,27 @@ public sealed class RocksDbOptionsTests : IDisposable
         Assert.Contains("max_total_wal_size=52428800", written, StringComparison.Ordinal);
         Assert.Contains("wal_bytes_per_sync=1048576", written, StringComparison.Ordinal);
         Assert.Contains("checksum=kxxHash64", written, StringComparison.Ordinal);
+        Assert.Contains("keep_log_file_num=4", written, StringComparison.Ordinal);
+        Assert.Contains("max_log_file_size=2097152", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RestartsKeepOnlyTheConfiguredNumberOfDiagnosticLogs()
+    {
+        var path = _dir.Sub("db");
+        var options = new RocksDbOptions { KeepInfoLogFiles = 3 };
+        for (var start = 0; start < 6; start++)
+        {
+            using var db = RocksDatabase.Open(path, options);
+            db.Put("k"u8, "v"u8);
+        }
+
+        // The current LOG and the newest LOG.old files, three in all; the rest were deleted.
+        var logs = Directory.GetFiles(path, "LOG*").Select(Path.GetFileName).ToList();
+        Assert.Equal(3, logs.Count);
+        Assert.Contains("LOG", logs);
+        using var reopened = RocksDatabase.Open(path, options);
+        Assert.Equal("v"u8.ToArray(), reopened.Get("k"u8));
     }
 
     [Theory]

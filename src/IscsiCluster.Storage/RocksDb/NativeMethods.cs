@@ -100,6 +100,12 @@ internal static unsafe partial class NativeMethods
     internal static partial void rocksdb_options_set_wal_bytes_per_sync(nint options, ulong bytes);
 
     [LibraryImport(Library)]
+    internal static partial void rocksdb_options_set_keep_log_file_num(nint options, nuint count);
+
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_options_set_max_log_file_size(nint options, nuint bytes);
+
+    [LibraryImport(Library)]
     internal static partial void rocksdb_options_set_block_based_table_factory(nint options, nint tableOptions);
 
     [LibraryImport(Library)]

@@ -74,5 +74,7 @@ public sealed unsafe partial class RocksDatabase
 
         NativeMethods.rocksdb_options_set_max_total_wal_size(options, (ulong)settings.MaxTotalWalSize);
         NativeMethods.rocksdb_options_set_wal_bytes_per_sync(options, (ulong)settings.WalBytesPerSync);
+        NativeMethods.rocksdb_options_set_keep_log_file_num(options, (nuint)settings.KeepInfoLogFiles);
+        NativeMethods.rocksdb_options_set_max_log_file_size(options, (nuint)settings.MaxInfoLogFileSize);
     }
 }

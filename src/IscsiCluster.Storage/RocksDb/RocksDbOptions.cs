@@ -61,6 +61,16 @@ public sealed record RocksDbOptions
     public long WalBytesPerSync { get; init; }
 
     /// <summary>
+    /// RocksDB's own diagnostic log (LOG in the database directory) is renamed to LOG.old.* at
+    /// every open and when it reaches <see cref="MaxInfoLogFileSize"/>; the oldest beyond this
+    /// many files are deleted, so restarts do not pile them up.
+    /// </summary>
+    public int KeepInfoLogFiles { get; init; } = 10;
+
+    /// <summary>Size at which the diagnostic log starts a new file; 0 = only at each open.</summary>
+    public long MaxInfoLogFileSize { get; init; } = 16 * MiB;
+
+    /// <summary>
     /// Checksum of every SST block: computed when flushes and compactions write a block and
     /// verified whenever one is read. Debian's librocksdb is built without SSE4.2, so its CRC32C
     /// is table-driven and cost about 60% of a 128 KiB scan; XXH3 is several times cheaper and
@@ -82,6 +92,8 @@ public sealed record RocksDbOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MinBlobSize);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxTotalWalSize);
         ArgumentOutOfRangeException.ThrowIfNegative(WalBytesPerSync);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(KeepInfoLogFiles);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxInfoLogFileSize);
         if (!Enum.IsDefined(BlockChecksum))
         {
             throw new ArgumentOutOfRangeException(nameof(BlockChecksum), BlockChecksum, "Not a block checksum RocksDB knows.");
