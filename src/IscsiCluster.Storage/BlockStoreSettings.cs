@@ -37,8 +37,61 @@ public static class BlockStoreSettings
                 MaxInfoLogFileSize = database.GetByteSize("max-info-log-file-size"),
             },
         };
-        options.Validate();
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException error)
+        {
+            throw new ConfigException($"{Section}.{KeyOf(error.ParamName)}: {Reason(error)}", error);
+        }
+
         return options;
+    }
+
+    /// <summary>The configuration key behind a parameter that <see cref="BlockStoreOptions.Validate"/> refused.</summary>
+    private static string KeyOf(string? parameter) => parameter switch
+    {
+        "chunkSize" => "default-chunk-size",
+        "chunksPerExtent" => "default-chunks-per-extent",
+        null or "" => "database",
+        _ => "database." + KebabCase(parameter),
+    };
+
+    /// <summary>The refusal without the exception's parameter and value decorations, and the value given.</summary>
+    private static string Reason(ArgumentOutOfRangeException error)
+    {
+        var message = error.Message;
+        var end = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        if (end >= 0)
+        {
+            message = message[..end];
+        }
+
+        // The ThrowIf helpers begin with "Name ('value') must ...".
+        var named = $"{error.ParamName} ('{error.ActualValue}') ";
+        if (message.StartsWith(named, StringComparison.Ordinal))
+        {
+            message = message[named.Length..];
+        }
+
+        return $"{message.TrimEnd('.')} (was {error.ActualValue})";
+    }
+
+    private static string KebabCase(string name)
+    {
+        var key = new System.Text.StringBuilder();
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && key.Length > 0)
+            {
+                key.Append('-');
+            }
+
+            key.Append(char.ToLowerInvariant(c));
+        }
+
+        return key.ToString();
     }
 
     private static BlockChecksum ParseChecksum(string name) => name.ToLowerInvariant() switch

@@ -63,4 +63,20 @@ public sealed class BlockStoreSettingsTests
         Assert.Contains("block-checksum", error.Message, StringComparison.Ordinal);
         Assert.Contains("xxh3", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("database.write-buffer-size = 0", "iscsi-cluster.storage.database.write-buffer-size: must be a non-negative and non-zero value (was 0)")]
+    [InlineData("database.keep-info-log-files = 0", "iscsi-cluster.storage.database.keep-info-log-files: must be a non-negative and non-zero value (was 0)")]
+    [InlineData("database.max-total-wal-size = -1", "iscsi-cluster.storage.database.max-total-wal-size: must be a non-negative value (was -1)")]
+    [InlineData("default-chunk-size = 3000", "iscsi-cluster.storage.default-chunk-size: The chunk size must be a power of two from 512 to 1048576 bytes (was 3000)")]
+    [InlineData("default-chunks-per-extent = 0", "iscsi-cluster.storage.default-chunks-per-extent: must be a non-negative and non-zero value (was 0)")]
+    public void AnOutOfRangeValueIsRefusedUnderItsKey(string setting, string expected)
+    {
+        var config = Config.Config.ParseString($"iscsi-cluster.storage.{setting}", "node.conf")
+            .WithFallback(Reference());
+
+        var error = Assert.Throws<ConfigException>(() => BlockStoreSettings.Create(config));
+
+        Assert.Equal(expected, error.Message);
+    }
 }
