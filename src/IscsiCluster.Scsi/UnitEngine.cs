@@ -51,9 +51,9 @@ internal sealed class UnitEngine
     }
 
     /// <summary>
-    /// True when <paramref name="command"/> is a SIMPLE task (SAM-5 task attributes: the device server may
-    /// run it in any order with other SIMPLE tasks) whose handler, past its checks, only moves
-    /// data between the medium and a buffer (<see cref="CommandEntry.MayOverlap"/>).
+    /// True when <paramref name="command"/> is a SIMPLE task (SAM-5 task attributes: the device
+    /// server may run it in any order with other SIMPLE tasks) whose handler, past its checks,
+    /// only moves data between the medium and a buffer (<see cref="CommandEntry.MayOverlap"/>).
     /// </summary>
     public bool MayOverlap(ExecuteCommand command) =>
         command.Attribute == TaskAttribute.Simple

@@ -115,9 +115,14 @@ public sealed partial class BlockStore
             {
                 var (offset, data) = writes[i];
                 CheckRange(volume, offset, data.Length);
-                ranges[i] = data.IsEmpty
-                    ? default
-                    : (volume.Layout.ChunkIndexOf(offset), volume.Layout.ChunkIndexOf(offset + data.Length - 1) - volume.Layout.ChunkIndexOf(offset) + 1);
+                if (data.IsEmpty)
+                {
+                    ranges[i] = default;
+                    continue;
+                }
+
+                var firstChunk = volume.Layout.ChunkIndexOf(offset);
+                ranges[i] = (firstChunk, volume.Layout.ChunkIndexOf(offset + data.Length - 1) - firstChunk + 1);
             }
 
             using var held = _locks.AcquireMany(volumeId, ranges);

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace IscsiCluster.Storage;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal sealed class ChunkLocks
             return AcquireAll();
         }
 
-        var start = (int)(((volumeId * HashMultiplier) + (ulong)firstChunk) & StripeMask);
+        var start = StripeOf(volumeId, firstChunk);
         var end = start + (int)chunkCount;
         if (end <= StripeCount)
         {
@@ -63,24 +65,27 @@ internal sealed class ChunkLocks
                 break;
             }
 
-            var start = ((volumeId * HashMultiplier) + (ulong)firstChunk) & StripeMask;
-            for (var i = 0UL; i < (ulong)chunkCount; i++)
+            var start = StripeOf(volumeId, firstChunk);
+            for (var i = 0; i < chunkCount; i++)
             {
                 var stripe = (start + i) & StripeMask;
-                stripes[stripe >> 6] |= 1UL << (int)(stripe & 63);
+                stripes[stripe >> 6] |= 1UL << (stripe & 63);
             }
         }
 
-        for (var stripe = 0; stripe < StripeCount; stripe++)
+        for (var word = 0; word < stripes.Length; word++)
         {
-            if ((stripes[stripe >> 6] & (1UL << (stripe & 63))) != 0)
+            for (var bits = stripes[word]; bits != 0; bits &= bits - 1)
             {
-                _stripes[stripe].Enter();
+                _stripes[(word << 6) + BitOperations.TrailingZeroCount(bits)].Enter();
             }
         }
 
         return new HeldSet(this, stripes);
     }
+
+    /// <summary>The stripe of one chunk of a volume.</summary>
+    private static int StripeOf(ulong volumeId, long chunk) => (int)(((volumeId * HashMultiplier) + (ulong)chunk) & StripeMask);
 
     private Held Take(int firstStart, int firstEnd, int secondStart, int secondEnd)
     {
@@ -144,11 +149,14 @@ internal sealed class ChunkLocks
 
         public void Dispose()
         {
-            for (var stripe = StripeCount - 1; stripe >= 0; stripe--)
+            // In descending order, the reverse of the acquisition.
+            for (var word = _stripes.Length - 1; word >= 0; word--)
             {
-                if ((_stripes[stripe >> 6] & (1UL << (stripe & 63))) != 0)
+                for (var bits = _stripes[word]; bits != 0;)
                 {
-                    _owner._stripes[stripe].Exit();
+                    var top = 63 - BitOperations.LeadingZeroCount(bits);
+                    _owner._stripes[(word << 6) + top].Exit();
+                    bits &= ~(1UL << top);
                 }
             }
         }
