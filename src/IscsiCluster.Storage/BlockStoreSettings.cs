@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IscsiCluster.Config;
 using IscsiCluster.Storage.RocksDb;
 
@@ -55,7 +56,8 @@ public static class BlockStoreSettings
         "chunkSize" => "default-chunk-size",
         "chunksPerExtent" => "default-chunks-per-extent",
         null or "" => "database",
-        _ => "database." + KebabCase(parameter),
+        // Every other parameter is a RocksDbOptions property, named like its key in PascalCase.
+        _ => "database." + JsonNamingPolicy.KebabCaseLower.ConvertName(parameter),
     };
 
     /// <summary>The refusal without the exception's parameter and value decorations, and the value given.</summary>
@@ -76,22 +78,6 @@ public static class BlockStoreSettings
         }
 
         return $"{message.TrimEnd('.')} (was {error.ActualValue})";
-    }
-
-    private static string KebabCase(string name)
-    {
-        var key = new System.Text.StringBuilder();
-        foreach (var c in name)
-        {
-            if (char.IsUpper(c) && key.Length > 0)
-            {
-                key.Append('-');
-            }
-
-            key.Append(char.ToLowerInvariant(c));
-        }
-
-        return key.ToString();
     }
 
     private static BlockChecksum ParseChecksum(string name) => name.ToLowerInvariant() switch
