@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Scsi.Sam;
 using Microsoft.Extensions.Logging.Abstractions;

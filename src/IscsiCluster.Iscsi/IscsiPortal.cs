@@ -1,5 +1,5 @@
 using System.Net;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Connections;
 using IscsiCluster.Iscsi.Sessions;
 using IscsiCluster.Iscsi.Targets;

@@ -47,6 +47,9 @@ public sealed record IscsiSettings
     /// <summary>How long sessions have to end when the portal stops.</summary>
     public required TimeSpan ShutdownGracePeriod { get; init; }
 
+    /// <summary>The Akka.NET dispatcher (its configuration path) session actors run on.</summary>
+    public required string SessionDispatcher { get; init; }
+
     /// <summary>The target's negotiation preferences and limits.</summary>
     public required NegotiationSettings Negotiation { get; init; }
 
@@ -70,6 +73,7 @@ public sealed record IscsiSettings
             TaskManagementTimeout = ReadPositive(section, "task-management-timeout"),
             MaxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue),
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
+            SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
         };
     }
@@ -101,6 +105,12 @@ public sealed record IscsiSettings
         return value >= min && value <= max
             ? (int)value
             : throw Invalid(prefix + path, $"{value} bytes is outside {min}..{max} bytes");
+    }
+
+    private static string ReadName(Config.Config section, string path)
+    {
+        var value = section.GetString(path);
+        return value.Length > 0 ? value : throw Invalid(path, "must not be empty");
     }
 
     private static TimeSpan ReadPositive(Config.Config section, string path)

@@ -96,7 +96,10 @@ public sealed class SocketListener : IAsyncDisposable
             await Task.WhenAll(remaining.Select(entry => entry.Handler));
         }
 
-        _logger.Stopped(LocalEndPoint);
+        if (_listenSocket is not null)
+        {
+            _logger.Stopped(LocalEndPoint);
+        }
     }
 
     /// <inheritdoc />

@@ -1,60 +1,67 @@
 using System.Net;
-using System.Net.Sockets;
-using IscsiCluster.Actors;
-using IscsiCluster.Admin.Contracts.Model;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Hosting.Logging;
 using IscsiCluster.Config;
 using IscsiCluster.Iscsi;
-using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Node.Administration;
 using IscsiCluster.Node.Configuration;
+using IscsiCluster.Node.Hosting;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Node.Targets;
 using IscsiCluster.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using AkkaConfig = Akka.Configuration.Config;
+using AkkaConfigurationFactory = Akka.Configuration.ConfigurationFactory;
 
 namespace IscsiCluster.Node;
 
 /// <summary>
-/// The composition root of one node: opens the store, loads the configuration kept there (or seeds
-/// it from the HOCON targets), starts the actor system with the configuration actor and one actor
-/// per target and per LUN, opens the iSCSI portal and the management endpoint. Used by the daemon
-/// and by in-process tests alike.
+/// The composition root of one node, on the .NET Generic Host with Akka.Hosting. The host starts,
+/// in order, the store (<see cref="NodeStorage"/>: opens it, loads or seeds the configuration of
+/// targets), the actor system (Akka.Hosting, configured from the node's own <c>akka</c> section, its
+/// log events going through the node's logging) with the configuration actor and one actor per
+/// target and LUN, then the portal and the management endpoint (<see cref="NodeService"/>); it stops
+/// them in the reverse order. SIGTERM and Ctrl-C stop the host. Used by the daemon and by
+/// in-process tests alike.
 /// </summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The actor system's name: the same on every node, as Akka.Cluster requires of one cluster.</summary>
+    public const string ActorSystemName = "iscsi-cluster";
 
-    private readonly ILogger _logger;
-    private readonly BlockStore _store;
-    private readonly ActorSystem _system;
-    private readonly IscsiPortal _portal;
-    private readonly ManagementEndpoint _management;
+    /// <summary>How long the node waits for one of its own actors to answer.</summary>
+    internal static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IHost _host;
     private int _stopped;
 
-    private NodeHost(NodeSettings settings, ILogger logger, BlockStore store, ActorSystem system, IscsiPortal portal, ManagementEndpoint management, IReadOnlyList<string> targetNames)
+    private NodeHost(IHost host)
     {
-        Settings = settings;
-        _logger = logger;
-        _store = store;
-        _system = system;
-        _portal = portal;
-        _management = management;
-        TargetNames = targetNames;
+        _host = host;
     }
 
-    public NodeSettings Settings { get; }
+    public NodeSettings Settings => _host.Services.GetRequiredService<NodeSettings>();
 
     /// <summary>Where the portal accepts connections (its port is known once started, even when configured as 0).</summary>
-    public IPEndPoint PortalEndPoint => _portal.LocalEndPoint;
+    public IPEndPoint PortalEndPoint => Node.PortalEndPoint;
 
     /// <summary>The management endpoint's Unix socket.</summary>
-    public string AdminSocketPath => _management.SocketPath;
+    public string AdminSocketPath => Node.Management.SocketPath;
 
     /// <summary>The management endpoint's TCP address, or null when it is off.</summary>
-    public IPEndPoint? AdminTcpEndPoint => _management.TcpEndPoint;
+    public IPEndPoint? AdminTcpEndPoint => Node.Management.TcpEndPoint;
 
     /// <summary>The targets this node served when it started.</summary>
-    public IReadOnlyList<string> TargetNames { get; }
+    public IReadOnlyList<string> TargetNames => Node.TargetNames;
+
+    /// <summary>The node's actor system.</summary>
+    public ActorSystem ActorSystem => _host.Services.GetRequiredService<ActorSystem>();
+
+    private NodeService Node => _host.Services.GetRequiredService<NodeService>();
 
     /// <summary>The node's configuration: the given file over the defaults of every library.</summary>
     public static Config.Config LoadConfig(Config.Config overrides) => overrides
@@ -62,91 +69,86 @@ public sealed class NodeHost : IAsyncDisposable
         .WithFallback(IscsiSettings.Reference)
         .WithFallback(ConfigFactory.FromResource(typeof(BlockStore).Assembly, "IscsiCluster.Storage.reference.conf"));
 
-    /// <summary>Starts a node; returns once its portal accepts logins.</summary>
-    /// <param name="config">The full configuration (see <see cref="LoadConfig"/>).</param>
-    /// <param name="dataDirectory">Overrides iscsi-cluster.node.data-dir when given.</param>
-    public static Task<NodeHost> StartAsync(Config.Config config, string? dataDirectory, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
-        => StartAsync(config, new NodeStartOptions(dataDirectory), loggerFactory, cancellationToken);
-
-    /// <summary>Starts a node; returns once its portal accepts logins and its management endpoint listens.</summary>
-    public static async Task<NodeHost> StartAsync(Config.Config config, NodeStartOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds a node from its full configuration (see <see cref="LoadConfig"/>) without starting it. Every
+    /// setting is read here, so a bad configuration fails before anything opens.
+    /// </summary>
+    /// <param name="loggerFactory">Where the node logs; null logs single lines to the console.</param>
+    /// <exception cref="ConfigException">The configuration does not parse, resolve or type-check.</exception>
+    /// <exception cref="NodeConfigurationException">A setting parses but makes no sense.</exception>
+    public static NodeHost Create(Config.Config config, NodeStartOptions options, ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
         var settings = NodeSettings.Create(config);
         var admin = AdminSettings.Create(config);
         var iscsi = IscsiSettings.Create(config);
         var storeOptions = BlockStoreSettings.Create(config);
-        var logger = loggerFactory.CreateLogger("IscsiCluster.Node");
-        var directory = Path.GetFullPath(options.DataDirectory ?? settings.DataDirectory);
-        NodeLog.Starting(logger, settings.Name, directory);
-        Directory.CreateDirectory(directory);
+        var akka = AkkaSection.From(config);
+        RequireDispatcher(akka, "iscsi-cluster.node.lun-dispatcher", settings.LunDispatcher);
+        RequireDispatcher(akka, "iscsi-cluster.iscsi.session-dispatcher", iscsi.SessionDispatcher);
 
-        var store = BlockStore.Open(directory, storeOptions);
-        ActorSystem? system = null;
-        IscsiPortal? portal = null;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder, loggerFactory);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + AskTimeout);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(admin);
+        builder.Services.AddSingleton(iscsi);
+        builder.Services.AddSingleton(storeOptions);
+        builder.Services.AddSingleton(options);
+
+        // Started first, stopped last: the store outlives every actor.
+        builder.Services.AddSingleton<NodeStorage>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeStorage>());
+        builder.Services.AddSingleton(sp => new TargetDirectory(
+            initiator => sp.GetRequiredService<NodeService>().AddressesFor(initiator), AskTimeout));
+        builder.Services.AddAkka(ActorSystemName, (akkaBuilder, sp) => akkaBuilder
+            .AddHocon(akka, HoconAddMode.Prepend)
+            .AddSetup(new LoggerFactorySetup(sp.GetRequiredService<ILoggerFactory>()))
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLogger<AkkaLogBridge>();
+            })
+            .WithActors((system, registry) => registry.Register<ConfigurationActor>(StartConfigurationActor(system, sp))));
+
+        // Started last, stopped first: no login or admin request arrives once the actors stop.
+        builder.Services.AddSingleton<NodeService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeService>());
+        return new NodeHost(builder.Build());
+    }
+
+    /// <summary>Builds and starts a node; returns once its portal accepts logins and its management endpoint listens.</summary>
+    public static async Task<NodeHost> StartAsync(Config.Config config, NodeStartOptions options, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+    {
+        var node = Create(config, options, loggerFactory);
+        await node.StartAsync(cancellationToken);
+        return node;
+    }
+
+    /// <summary>Starts the node; on failure what did start is stopped again (the store closed) before the error surfaces.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            var provisioner = new LunProvisioner(store);
-            var volumes = new LunVolumes(store, admin.ImportChunkSize, loggerFactory.CreateLogger("IscsiCluster.Node.Volumes"));
-            var configurationStore = new ConfigurationStore(store);
-            var configuration = LoadOrSeed(configurationStore, settings, provisioner, logger);
-            volumes.DeleteOrphans(configuration);
-            volumes.MatchSizes(configuration);
-
-            system = ActorSystem.Create(settings.Name, loggerFactory);
-            var targetDirectory = new TargetDirectory(
-                initiator => [FormatTargetAddress(AddressFor(portal!.LocalEndPoint, initiator), iscsi.TargetPortalGroupTag)],
-                AskTimeout);
-            var lunFactory = new LunFactory(store, provisioner, loggerFactory.CreateLogger("IscsiCluster.Node.Lun"));
-            var timeouts = new NodeTimeouts(AskTimeout, iscsi.LogoutGracePeriod + AskTimeout);
-            var configurationActor = system.ActorOf(
-                Props.Create(() => new ConfigurationActor(configuration, configurationStore, volumes, lunFactory, targetDirectory, timeouts, logger)),
-                "configuration");
-
-            // Targets exist before the portal opens, so the first login already finds them.
-            var names = await configurationActor.Ask<ConfigurationActor.TargetNames>(ConfigurationActor.GetTargetNames.Instance, AskTimeout, cancellationToken);
-            portal = new IscsiPortal(iscsi, system, targetDirectory, loggerFactory);
-            await portal.StartAsync(cancellationToken);
-            NodeLog.PortalListening(logger, portal.LocalEndPoint.ToString());
-
-            var socketPath = Path.GetFullPath(options.AdminSocket ?? admin.ResolveSocketPath(directory));
-            var management = await ManagementEndpoint.StartAsync(admin, socketPath, configurationActor, loggerFactory.CreateLogger("IscsiCluster.Node.Admin"));
-            return new NodeHost(settings, logger, store, system, portal, management, names.Names);
+            await _host.StartAsync(cancellationToken);
         }
         catch
         {
-            if (portal is not null)
-            {
-                await portal.StopAsync();
-            }
-
-            if (system is not null)
-            {
-                await system.Terminate();
-            }
-
-            store.Dispose();
+            await StopAsync();
             throw;
         }
     }
 
-    /// <summary>The stored configuration; on a store that holds none, the HOCON targets, stored at once.</summary>
-    private static ClusterConfiguration LoadOrSeed(ConfigurationStore store, NodeSettings settings, LunProvisioner provisioner, ILogger logger)
+    /// <summary>Completes once the node has been told to stop (SIGTERM, Ctrl-C, or its actor system ended) and has stopped.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken = default)
     {
-        if (store.TryLoad(out var stored))
+        await _host.WaitForShutdownAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            NodeLog.ConfigurationLoaded(logger, stored.Targets.Count, stored.Accounts.Count);
-            if (settings.Targets.Count > 0)
-            {
-                NodeLog.ConfiguredTargetsIgnored(logger);
-            }
-
-            return stored;
+            _host.Dispose();
         }
-
-        var seeded = ConfigurationSeed.FromSettings(settings.Targets, provisioner);
-        store.Save(seeded);
-        NodeLog.ConfigurationSeeded(logger, seeded.Targets.Count);
-        return seeded;
     }
 
     /// <summary>Closes the management endpoint, ends sessions, stops every actor, then flushes and closes the store. Safe to call twice.</summary>
@@ -157,35 +159,62 @@ public sealed class NodeHost : IAsyncDisposable
             return;
         }
 
-        NodeLog.Stopping(_logger, Settings.Name);
-        await _management.DisposeAsync();
         try
         {
-            await _portal.StopAsync().WaitAsync(Settings.ShutdownTimeout);
+            await _host.StopAsync();
         }
-        catch (TimeoutException)
+        finally
         {
-            // Sessions that do not end in time are cut when the process exits; the store is still flushed.
+            _host.Dispose();
         }
-
-        await _system.Terminate();
-        _store.Flush();
-        _store.Dispose();
-        NodeLog.Stopped(_logger, Settings.Name);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    /// <summary>A portal bound to every address is announced by the address this initiator connected to.</summary>
-    private static IPEndPoint AddressFor(IPEndPoint listening, InitiatorContext initiator)
-        => (listening.Address.Equals(IPAddress.Any) || listening.Address.Equals(IPAddress.IPv6Any)) && initiator.PortalEndPoint is { } reached
-            ? new IPEndPoint(reached.Address.IsIPv4MappedToIPv6 ? reached.Address.MapToIPv4() : reached.Address, listening.Port)
-            : listening;
-
-    /// <summary>RFC 7143 13.9: TargetAddress is domainname[:port][,portal-group-tag], IPv6 in brackets.</summary>
-    private static string FormatTargetAddress(IPEndPoint endPoint, ushort portalGroupTag)
+    private static IActorRef StartConfigurationActor(ActorSystem system, IServiceProvider services)
     {
-        var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
-        return $"{host}:{endPoint.Port},{portalGroupTag}";
+        var storage = services.GetRequiredService<NodeStorage>();
+        var iscsi = services.GetRequiredService<IscsiSettings>();
+        var directory = services.GetRequiredService<TargetDirectory>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node");
+        var settings = services.GetRequiredService<NodeSettings>();
+        var lunFactory = new LunFactory(storage.Store, storage.Provisioner, services.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node.Lun"), settings.LunDispatcher);
+        var timeouts = new NodeTimeouts(AskTimeout, iscsi.LogoutGracePeriod + AskTimeout);
+        var configuration = storage.InitialConfiguration;
+        return system.ActorOf(
+            Props.Create(() => new ConfigurationActor(configuration, storage.Configurations, storage.Volumes, lunFactory, directory, timeouts, logger)),
+            "configuration");
+    }
+
+    /// <summary>A dispatcher named in the node's settings must exist in its akka section (or Akka's defaults), or no actor could use it.</summary>
+    private static void RequireDispatcher(AkkaConfig akka, string key, string id)
+    {
+        if (!akka.WithFallback(AkkaConfigurationFactory.Default()).HasPath(id))
+        {
+            throw new NodeConfigurationException($"key '{key}': the akka section configures no dispatcher '{id}'");
+        }
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder, ILoggerFactory? loggerFactory)
+    {
+        builder.Logging.ClearProviders();
+
+        // A node that cannot start says why in one line (the daemon prints the error); the host's own
+        // "failed to start" record would repeat it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
+        if (loggerFactory is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+            return;
+        }
+
+        builder.Logging
+            .SetMinimumLevel(Environment.GetEnvironmentVariable("ISCSI_CLUSTER_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+                options.UseUtcTimestamp = true;
+            });
     }
 }

@@ -1,11 +1,9 @@
-using System.Runtime.InteropServices;
 using IscsiCluster.Config;
 using IscsiCluster.Node;
-using IscsiCluster.Node.Configuration;
-using Microsoft.Extensions.Logging;
 
 // The node daemon: `iscsi-cluster-node --config FILE [--data-dir DIR] [--admin-socket PATH] [--ready-file FILE]`.
-// Runs in the foreground until SIGINT or SIGTERM, then shuts down cleanly (the store is flushed).
+// Runs in the foreground until SIGINT or SIGTERM (the Generic Host's console lifetime), then shuts down
+// cleanly: sessions end, actors stop, the store is flushed.
 const string Usage = """
     usage: iscsi-cluster-node --config FILE [--data-dir DIR] [--admin-socket PATH] [--ready-file FILE]
       --config FILE        HOCON configuration (see cluster-config/); defaults come from each library's reference.conf
@@ -45,39 +43,18 @@ if (configPath is null)
     return 2;
 }
 
-using var loggerFactory = LoggerFactory.Create(builder => builder
-    .SetMinimumLevel(Environment.GetEnvironmentVariable("ISCSI_CLUSTER_LOG_LEVEL") is { } level && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information)
-    .AddSimpleConsole(options =>
-    {
-        options.SingleLine = true;
-        options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        options.UseUtcTimestamp = true;
-    }));
-
-using var shutdown = new CancellationTokenSource();
-void RequestShutdown(PosixSignalContext context)
-{
-    context.Cancel = true;
-    shutdown.Cancel();
-}
-
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestShutdown);
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestShutdown);
-
 NodeHost node;
 try
 {
-    var config = NodeHost.LoadConfig(Config.ParseFile(configPath));
-    node = await NodeHost.StartAsync(config, new NodeStartOptions(dataDir, adminSocket), loggerFactory, shutdown.Token);
+    node = NodeHost.Create(NodeHost.LoadConfig(Config.ParseFile(configPath)), new NodeStartOptions(dataDir, adminSocket));
+    await node.StartAsync(CancellationToken.None);
 }
-catch (Exception e) when (e is ConfigException or NodeConfigurationException or ArgumentException or IOException or System.Net.Sockets.SocketException)
+catch (Exception e)
 {
+    // Whatever stops the node from starting (a bad file, a port in use, a data directory another
+    // node holds) is said in one line; what had started is already stopped again.
     Console.Error.WriteLine($"iscsi-cluster-node: {e.Message}");
     return 2;
-}
-catch (OperationCanceledException)
-{
-    return 0;
 }
 
 if (readyFile is not null)
@@ -91,13 +68,5 @@ if (readyFile is not null)
     File.Move(temporary, readyFile, overwrite: true);
 }
 
-try
-{
-    await Task.Delay(Timeout.Infinite, shutdown.Token);
-}
-catch (OperationCanceledException)
-{
-}
-
-await node.StopAsync();
+await node.WaitForShutdownAsync();
 return 0;

@@ -1,5 +1,6 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Protocol.Text;
 using IscsiCluster.Iscsi.Targets;
@@ -9,7 +10,7 @@ using static IscsiCluster.Iscsi.Tests.ScsiCommandTests;
 namespace IscsiCluster.Iscsi.Tests;
 
 /// <summary>Discovery sessions and SendTargets (RFC 7143 appendix C, 11.10, 11.11).</summary>
-public sealed class DiscoveryTests : TestKit
+public sealed class DiscoveryTests : PortalTestKit
 {
     [Fact]
     public async Task SendTargetsAllListsEveryTargetWithItsAddresses()

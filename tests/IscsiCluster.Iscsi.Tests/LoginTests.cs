@@ -1,4 +1,5 @@
-using IscsiCluster.Actors.TestKit;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Protocol.Text;
 using IscsiCluster.Iscsi.Targets;
@@ -8,7 +9,7 @@ using ProtocolAccount = IscsiCluster.Iscsi.Protocol.Chap.ChapAccount;
 namespace IscsiCluster.Iscsi.Tests;
 
 /// <summary>The login phase (RFC 7143 section 6, 11.12, 11.13) against a running portal.</summary>
-public sealed class LoginTests : TestKit
+public sealed class LoginTests : PortalTestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly ChapAccount Alice = new("alice", "alice-secret-1234");

@@ -1,4 +1,5 @@
-using IscsiCluster.Actors.TestKit;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ namespace IscsiCluster.Iscsi.Tests;
 /// The portal driven by real initiators: libiscsi's command-line tools and qemu-img. A missing
 /// tool fails the test; ./iscsi-cluster test installs them.
 /// </summary>
-public sealed class RealInitiatorTests(ITestOutputHelper output) : TestKit
+public sealed class RealInitiatorTests(ITestOutputHelper output) : PortalTestKit
 {
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
     private static readonly ChapAccount Alice = new("alice", "alice-secret-1234");

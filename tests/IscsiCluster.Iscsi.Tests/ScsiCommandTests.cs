@@ -1,5 +1,6 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Protocol.Text;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
@@ -8,7 +9,7 @@ using IscsiCluster.Scsi.Sam;
 namespace IscsiCluster.Iscsi.Tests;
 
 /// <summary>SCSI Command, Data-In, Data-Out and R2T in full feature phase (RFC 7143 11.3, 11.4, 11.7, 11.8).</summary>
-public sealed class ScsiCommandTests : TestKit
+public sealed class ScsiCommandTests : PortalTestKit
 {
     private const int Block = TestPortal.BlockSize;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

@@ -1,5 +1,6 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
@@ -9,7 +10,7 @@ using static IscsiCluster.Iscsi.Tests.ScsiCommandTests;
 namespace IscsiCluster.Iscsi.Tests;
 
 /// <summary>Session life in full feature phase: NOP, logout, reinstatement, rejects, digests, target requests.</summary>
-public sealed class SessionTests : TestKit
+public sealed class SessionTests : PortalTestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 

@@ -1,5 +1,6 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Scsi.Sam;
@@ -10,7 +11,7 @@ using SamFunction = IscsiCluster.Scsi.Sam.TaskManagementFunction;
 namespace IscsiCluster.Iscsi.Tests;
 
 /// <summary>Task Management Function Requests (RFC 7143 11.5, 11.6).</summary>
-public sealed class TaskManagementTests : TestKit
+public sealed class TaskManagementTests : PortalTestKit
 {
     private const int Block = TestPortal.BlockSize;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

@@ -1,11 +1,14 @@
 using System.Buffers.Binary;
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Scsi;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+
+using IscsiCluster.Node.Tests.Support;
 
 namespace IscsiCluster.Node.Tests;
 
@@ -13,7 +16,7 @@ namespace IscsiCluster.Node.Tests;
 /// SIMPLE WRITEs that queue in a LUN actor's mailbox go to the store as one group, and nothing
 /// that comes after them, in the same mailbox or on the device, misses them.
 /// </summary>
-public sealed class GroupCommitTests : TestKit
+public sealed class GroupCommitTests : NodeTestKit
 {
     private const int Block = 512;
     private const ulong VolumeId = 9;

@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Scsi;
 using IscsiCluster.Scsi.Sam;
 using Microsoft.Extensions.Logging.Abstractions;
+
+using IscsiCluster.Node.Tests.Support;
 
 namespace IscsiCluster.Node.Tests;
 
@@ -13,7 +16,7 @@ namespace IscsiCluster.Node.Tests;
 /// the medium transfers of SIMPLE READs and WRITEs overlap later commands, and task management
 /// waits for them.
 /// </summary>
-public sealed class LunActorTests : TestKit
+public sealed class LunActorTests : NodeTestKit
 {
     private const int Block = 512;
     private const long CounterLba = 7;
@@ -137,6 +140,34 @@ public sealed class LunActorTests : TestKit
         Assert.Equal(Pattern(0x77), device.Contents.AsSpan(0, Block).ToArray());
     }
 
+    [Fact]
+    public async Task ALunActorRestartedAfterAFailureKeepsItsUnitsReservation()
+    {
+        // Akka builds a restarted actor from the same Props arguments, so the unit (and the LUN's
+        // SCSI state in it) outlives the failed actor; an initiator's reservation must not vanish.
+        var device = new YieldingDevice(blockCount: 64);
+        var unit = new FailingInventoryUnit(new DiskUnit(new LogicalUnitIdentity(45, "ISCSICLU", "TEST", "0001", "45"), device));
+        var lun = Sys.ActorOf(Props.Create(() => new LunActor(unit, NullLogger.Instance)));
+        await ExecuteAsync(lun, Cdb10(0x00, 0, 0), default); // TEST UNIT READY: takes the power-on unit attention
+        var other = Nexus with { InitiatorName = "iqn.2026-11.test:other", InitiatorPortName = "iqn.2026-11.test:other,i,0x800000000002" };
+        await lun.Ask<CommandComplete>(new ExecuteCommand(other, 1, 2, TaskAttribute.Simple, Cdb10(0x00, 0, 0), default, 0), Patience);
+
+        var reserve = await ExecuteAsync(lun, [0x16, 0, 0, 0, 0, 0], default, tag: 3); // RESERVE(6), SPC-2
+        Assert.Equal(ScsiStatus.Good, reserve.Status);
+
+        await EventFilter.Exception<InvalidOperationException>(contains: FailingInventoryUnit.Failure).ExpectOneAsync(
+            () =>
+            {
+                lun.Tell(new LunActor.SetInventory([0, 1, FailingInventoryUnit.FailingLun]));
+                return Task.CompletedTask;
+            });
+
+        var read = await lun.Ask<CommandComplete>(new ExecuteCommand(other, 1, 4, TaskAttribute.Simple, Cdb10(0x28, 0, 1), default, Block), Patience);
+        Assert.Equal(ScsiStatus.ReservationConflict, read.Status);
+        var mine = await ExecuteAsync(lun, Cdb10(0x28, 0, 1), default, tag: 5, dataIn: Block);
+        Assert.Equal(ScsiStatus.Good, mine.Status);
+    }
+
     private async Task<(IActorRef Lun, GatedDevice Device)> GatedLunAsync(ulong id)
     {
         var device = new GatedDevice(blockCount: 64);
@@ -222,6 +253,31 @@ public sealed class LunActorTests : TestKit
         public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
         public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A unit that throws out of the actor when its inventory names <see cref="FailingLun"/>: a failure the LUN actor does not catch.</summary>
+    private sealed class FailingInventoryUnit(IScsiUnit inner) : IScsiUnit
+    {
+        public const ulong FailingLun = 999;
+        public const string Failure = "inventory refused by the test";
+
+        public ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct = default) => inner.ExecuteAsync(command, ct);
+
+        public bool MayOverlap(ExecuteCommand command) => inner.MayOverlap(command);
+
+        public TaskManagementDone Manage(TaskManagementRequest request) => inner.Manage(request);
+
+        public void OnNexusLost(ITNexus nexus) => inner.OnNexusLost(nexus);
+
+        public void SetInventory(IReadOnlyList<ulong> luns)
+        {
+            if (luns.Contains(FailingLun))
+            {
+                throw new InvalidOperationException(Failure);
+            }
+
+            inner.SetInventory(luns);
+        }
     }
 
     /// <summary>An in-memory device whose reads really yield (so a command awaits the store) and whose writes can fail.</summary>

@@ -1,5 +1,6 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Node.Luns;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace IscsiCluster.Node.Tests;
 
 /// <summary>A target actor told its new configuration while a session is logged in (the session is a probe).</summary>
-public sealed class TargetActorTests : TestKit
+public sealed class TargetActorTests : NodeTestKit
 {
     private const byte UnitAttentionKey = 0x6;
     private const int SenseKeyOffset = 2;
@@ -29,7 +30,7 @@ public sealed class TargetActorTests : TestKit
     public TargetActorTests()
     {
         _store = BlockStore.Open(_directory);
-        _factory = new LunFactory(_store, new LunProvisioner(_store), NullLogger.Instance);
+        _factory = new LunFactory(_store, new LunProvisioner(_store), NullLogger.Instance, LunDispatcher);
     }
 
     [Fact]

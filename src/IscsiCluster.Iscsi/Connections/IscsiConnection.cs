@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Sessions;
 using IscsiCluster.Network;

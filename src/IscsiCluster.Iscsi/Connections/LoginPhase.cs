@@ -1,5 +1,5 @@
 using System.Net;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Chap;
 using IscsiCluster.Iscsi.Protocol.Negotiation;
 using IscsiCluster.Iscsi.Protocol.Pdus;
@@ -169,7 +169,7 @@ internal sealed partial class LoginPhase
                     settings,
                     directory,
                     sink,
-                    logger))),
+                    logger)).WithDispatcher(settings.SessionDispatcher)),
             _portal.RegistryTimeout,
             cancellationToken);
         if (reply is not SessionCreated created)

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Negotiation;
 using IscsiCluster.Iscsi.Targets;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Scsi.Sam;
 
 namespace IscsiCluster.Iscsi.Sessions;

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;

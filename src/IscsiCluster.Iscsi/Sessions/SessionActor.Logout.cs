@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Targets;
 
@@ -12,7 +12,7 @@ namespace IscsiCluster.Iscsi.Sessions;
 internal sealed partial class SessionActor
 {
     private LogoutRequestPdu? _pendingLogout;
-    private ICancelable? _logoutDeadline;
+    private bool _logoutRequested;
 
     private void HandleLogout(LogoutRequestPdu request)
     {
@@ -49,7 +49,7 @@ internal sealed partial class SessionActor
 
         _pendingLogout = null;
         AnswerLogout(request, LogoutResponseCode.Success);
-        _logoutDeadline?.Cancel();
+        Timers.Cancel(LogoutGraceExpired.Instance);
         _connection.Close();
         EndNow();
     }
@@ -71,7 +71,7 @@ internal sealed partial class SessionActor
 
     private void HandleCloseSession(CloseSession close)
     {
-        if (_logoutDeadline is not null)
+        if (_logoutRequested)
         {
             return;
         }
@@ -87,7 +87,8 @@ internal sealed partial class SessionActor
             MaxCmdSN = MaxCmdSn,
             Parameter3 = (ushort)Math.Min(ushort.MaxValue, Math.Ceiling(grace.TotalSeconds)),
         });
-        _logoutDeadline = Context.System.Scheduler.ScheduleTellOnce(grace, Self, LogoutGraceExpired.Instance, Self);
+        _logoutRequested = true;
+        Timers.StartSingleTimer(LogoutGraceExpired.Instance, LogoutGraceExpired.Instance, grace);
     }
 }
 

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 
 namespace IscsiCluster.Iscsi.Sessions;
@@ -11,7 +11,6 @@ internal sealed partial class SessionActor
 {
     private static readonly TimeSpan MinimumPingTick = TimeSpan.FromMilliseconds(10);
 
-    private ICancelable? _pingTimer;
     private long _lastReceivedAt = Environment.TickCount64;
     private uint? _pingTag;
     private long _pingSentAt;
@@ -65,10 +64,8 @@ internal sealed partial class SessionActor
         }
 
         var tick = TimeSpan.FromTicks(Math.Max(MinimumPingTick.Ticks, Math.Min(_settings.NopInInterval.Ticks, _settings.NopInTimeout.Ticks) / 2));
-        _pingTimer = Context.System.Scheduler.ScheduleTellRepeatedly(tick, tick, Self, PingTick.Instance, Self);
+        Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
     }
-
-    private void StopPings() => _pingTimer?.Cancel();
 
     private void HandlePingTick()
     {

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Scsi.Sam;
 using ProtocolFunction = IscsiCluster.Iscsi.Protocol.Pdus.TaskManagementFunction;

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Protocol.Text;
 using IscsiCluster.Iscsi.Targets;

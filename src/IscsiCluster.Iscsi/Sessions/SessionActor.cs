@@ -1,4 +1,5 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
+using Akka.Event;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Scsi.Sam;
@@ -13,7 +14,7 @@ namespace IscsiCluster.Iscsi.Sessions;
 /// PDUs, which it queues on the connection's outbox without ever waiting for the socket.
 /// The file is split by PDU family: Commands, DataIn, TaskManagement, Nop, Text, Logout.
 /// </summary>
-internal sealed partial class SessionActor : UntypedActor
+internal sealed partial class SessionActor : UntypedActor, IWithTimers
 {
     private readonly SessionParameters _parameters;
     private readonly IscsiSettings _settings;
@@ -31,6 +32,9 @@ internal sealed partial class SessionActor : UntypedActor
     private uint _nextTransferTag;
     private bool _ended;
     private bool _outputHeld;
+
+    /// <summary>The ping and logout timers; Akka cancels them when the session stops.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
     {
@@ -76,8 +80,6 @@ internal sealed partial class SessionActor : UntypedActor
 
     protected override void PostStop()
     {
-        StopPings();
-        _logoutDeadline?.Cancel();
         _connection.Close();
         if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
         {
@@ -361,4 +363,5 @@ internal sealed partial class SessionActor : UntypedActor
 }
 
 /// <summary>Told by the connection when it has ended (peer closed, reset, protocol error); Error is null for a clean close.</summary>
-internal sealed record ConnectionEnded(Exception? Error);
+/// <remarks>A session that ended first (logout) has stopped by then: that is no dead letter worth a log line.</remarks>
+internal sealed record ConnectionEnded(Exception? Error) : IDeadLetterSuppression;

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 
 namespace IscsiCluster.Iscsi.Sessions;
 

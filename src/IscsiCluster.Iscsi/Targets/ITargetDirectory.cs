@@ -1,5 +1,5 @@
 using System.Net;
-using IscsiCluster.Actors;
+using Akka.Actor;
 
 namespace IscsiCluster.Iscsi.Targets;
 

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Node.Targets;

@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Node.Targets;

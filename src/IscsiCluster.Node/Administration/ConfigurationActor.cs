@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Editing;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Admin.Contracts.Protocol;

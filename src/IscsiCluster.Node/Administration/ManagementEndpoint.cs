@@ -1,5 +1,5 @@
 using System.Net;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Admin.Server;
 using Microsoft.Extensions.Logging;

@@ -7,6 +7,7 @@ public sealed record NodeSettings(
     string Name,
     string DataDirectory,
     TimeSpan ShutdownTimeout,
+    string LunDispatcher,
     IReadOnlyList<TargetSettings> Targets)
 {
     public static NodeSettings Create(Config.Config config)
@@ -25,6 +26,7 @@ public sealed record NodeSettings(
             node.GetString("name"),
             node.GetString("data-dir"),
             node.GetTimeSpan("shutdown-timeout"),
+            node.GetString("lun-dispatcher"),
             targets);
     }
 }

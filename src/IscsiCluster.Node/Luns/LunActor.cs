@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Scsi;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
@@ -114,7 +114,7 @@ public sealed class LunActor : ReceiveActor
         }
 
         _overlapping.Enter();
-        _ = FinishOverlappingAsync(command, running, replyTo);
+        _ = FinishOverlappingAsync(command, running, replyTo, Self);
         if (!_commitQueued && _groupCommit is { HasStaged: true })
         {
             // Behind the commands already in the mailbox: the writes among them join the group.
@@ -126,12 +126,16 @@ public sealed class LunActor : ReceiveActor
     /// <summary>Staged writes were accepted: a stopping LUN still puts them in the store.</summary>
     protected override void PostStop() => _groupCommit?.Commit();
 
-    private async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo)
+    /// <summary>
+    /// Answers an overlapping command from the thread its medium operation ends on. It runs outside the
+    /// actor, where Akka's <c>Self</c> is not available, so the actor's reference comes as <paramref name="self"/>.
+    /// </summary>
+    private async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo, IActorRef self)
     {
         var result = await running;
-        replyTo.Tell(result, Self);
+        replyTo.Tell(result, self);
         _overlapping.Exit();
-        Self.Tell(new OverlappedDone(command, result));
+        self.Tell(new OverlappedDone(command, result), ActorRefs.NoSender);
     }
 
     /// <summary>Runs one command; a failing backing store ends only that command (ARCHITECTURE invariant 7).</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Scsi;
@@ -12,8 +12,16 @@ namespace IscsiCluster.Node.Luns;
 /// Makes the actors of a target's logical units from its definition: LUN 0 is the controller (as in
 /// tgt), disk LUNs run over their volume in the store, and one actor answers for LUNs that do not
 /// exist. Each unit's identity derives from a cluster-wide id that never changes (ARCHITECTURE, Identity).
+/// <para>
+/// Akka evaluates the arguments of a <c>Props.Create</c> expression once, when the Props is made, and
+/// a restarted actor is built from the same values. So the SCSI unit, which holds the LUN's state
+/// (reservations, unit attentions owed to each nexus, mode pages), is made here, once per Props: a LUN
+/// actor that its target restarts after a failure keeps serving the same unit, and no initiator
+/// silently loses a reservation or an attention it is owed.
+/// </para>
 /// </summary>
-public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILogger unitLogger)
+/// <param name="dispatcher">The Akka dispatcher LUN actors run on (<c>iscsi-cluster.node.lun-dispatcher</c>).</param>
+public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILogger unitLogger, string dispatcher)
 {
     private const string DefaultVendorId = "ISCSICLU";
     private const string DefaultProductId = "VIRTUAL-DISK";
@@ -41,7 +49,7 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
     public Props Absent(string targetName)
     {
         var identity = Identity(provisioner.TargetId(targetName), null);
-        return Props.Create(() => new LunActor(new AbsentUnit(identity), unitLogger));
+        return Props.Create(() => new LunActor(new AbsentUnit(identity), unitLogger)).WithDispatcher(dispatcher);
     }
 
     /// <summary>What show prints for each unit: SCSI ID (the NAA designator of VPD page 0x83) and SCSI SN (VPD page 0x80).</summary>
@@ -60,7 +68,7 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
     private Props Controller(string targetName)
     {
         var identity = Identity(provisioner.TargetId(targetName), null);
-        return Props.Create(() => new LunActor(new ControllerUnit(identity), unitLogger));
+        return Props.Create(() => new LunActor(new ControllerUnit(identity), unitLogger)).WithDispatcher(dispatcher);
     }
 
     private Props Disk(LunDefinition lun)
@@ -70,7 +78,7 @@ public sealed class LunFactory(BlockStore store, LunProvisioner provisioner, ILo
         var groupCommit = new GroupCommit(store, volumeId);
         var device = new StoreBlockDevice(store, volumeId, lun.BlockSize, groupCommit);
         var state = new StoreUnitState(store, volumeId);
-        return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger, groupCommit));
+        return Props.Create(() => new LunActor(new DiskUnit(identity, device, options: null, state), unitLogger, groupCommit)).WithDispatcher(dispatcher);
     }
 
     private static LunRuntimeInfo Runtime(int tid, ulong lun, ulong unitId) =>

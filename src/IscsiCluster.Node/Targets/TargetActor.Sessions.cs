@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Iscsi.Targets;
 
@@ -71,7 +71,7 @@ public sealed partial class TargetActor
         }
 
         // A session that never ends (a dead initiator) does not keep a deleted target alive.
-        Context.System.Scheduler.ScheduleTellOnce(retire.Grace, Self, RetireDeadline.Instance, Self);
+        Timers.StartSingleTimer(RetireDeadline.Instance, RetireDeadline.Instance, retire.Grace);
     }
 
     private void ForgetSession(IActorRef session)

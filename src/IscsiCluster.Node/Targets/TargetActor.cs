@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Node.Luns;
@@ -13,7 +13,7 @@ namespace IscsiCluster.Node.Targets;
 /// <see cref="TargetRuntime"/> applies to the next login at once. Sessions are in
 /// <c>TargetActor.Sessions.cs</c>.
 /// </summary>
-public sealed partial class TargetActor : ReceiveActor
+public sealed partial class TargetActor : ReceiveActor, IWithTimers
 {
     private readonly Props _absentLunProps;
     private readonly Dictionary<ulong, (LunSpec Spec, IActorRef Actor)> _lunActors = [];
@@ -21,6 +21,9 @@ public sealed partial class TargetActor : ReceiveActor
     private FrozenDictionary<ulong, IActorRef> _luns = FrozenDictionary<ulong, IActorRef>.Empty;
     private IActorRef _absentLun = ActorRefs.Nobody;
     private long _generation;
+
+    /// <summary>The retirement deadline's timer; Akka cancels it when the target stops.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="runtime">What the target serves at start.</param>
     /// <param name="absentLunProps">The Props of the actor that answers for LUNs that do not exist.</param>

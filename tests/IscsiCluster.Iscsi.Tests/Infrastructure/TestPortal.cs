@@ -1,5 +1,5 @@
 using System.Net;
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Scsi;
 using Microsoft.Extensions.Logging;

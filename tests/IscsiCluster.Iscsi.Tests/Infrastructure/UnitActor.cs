@@ -1,4 +1,4 @@
-using IscsiCluster.Actors;
+using Akka.Actor;
 using IscsiCluster.Scsi;
 using IscsiCluster.Scsi.Sam;
 

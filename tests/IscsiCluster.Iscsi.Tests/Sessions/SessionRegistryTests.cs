@@ -1,10 +1,13 @@
-using IscsiCluster.Actors;
-using IscsiCluster.Actors.TestKit;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
 using IscsiCluster.Iscsi.Sessions;
+
+using IscsiCluster.Iscsi.Tests.Infrastructure;
 
 namespace IscsiCluster.Iscsi.Tests.Sessions;
 
-public sealed class SessionRegistryTests : TestKit
+public sealed class SessionRegistryTests : PortalTestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly SessionKey Key = new("iqn.2026-11.test:i", 0x1234, "iqn.2026-11.test:t");

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Hosting;
+using IscsiCluster.Iscsi;
+using IscsiCluster.Iscsi.Targets;
+using IscsiCluster.Node.Administration;
+using IscsiCluster.Node.Configuration;
+using IscsiCluster.Node.Targets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IscsiCluster.Node.Hosting;
+
+/// <summary>
+/// The node's front doors, opened once the actor system and the configuration actor run: the iSCSI
+/// portal and the management endpoint. Stopping closes the endpoint, then ends every session (each
+/// is told the target drops it) before the host stops the actor system.
+/// </summary>
+internal sealed class NodeService(
+    IServiceProvider services,
+    NodeSettings settings,
+    IscsiSettings iscsi,
+    AdminSettings admin,
+    NodeStorage storage,
+    NodeStartOptions start,
+    TargetDirectory directory,
+    ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger("IscsiCluster.Node");
+    private IscsiPortal? _portal;
+    private ManagementEndpoint? _management;
+
+    /// <summary>Where the portal accepts connections (its port is known once started, even when configured as 0).</summary>
+    public IPEndPoint PortalEndPoint => (_portal ?? throw new InvalidOperationException("the portal is not open")).LocalEndPoint;
+
+    /// <summary>The management endpoint, once open.</summary>
+    public ManagementEndpoint Management => _management ?? throw new InvalidOperationException("the management endpoint is not open");
+
+    /// <summary>The targets this node served when it started.</summary>
+    public IReadOnlyList<string> TargetNames { get; private set; } = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var system = services.GetRequiredService<ActorSystem>();
+        var configuration = await services.GetRequiredService<IRequiredActor<ConfigurationActor>>().GetAsync(cancellationToken);
+
+        // Targets exist before the portal opens, so the first login already finds them.
+        var names = await configuration.Ask<ConfigurationActor.TargetNames>(ConfigurationActor.GetTargetNames.Instance, NodeHost.AskTimeout, cancellationToken);
+        TargetNames = names.Names;
+        var portal = new IscsiPortal(iscsi, system, directory, loggerFactory);
+        try
+        {
+            await portal.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await portal.DisposeAsync();
+            throw;
+        }
+
+        _portal = portal;
+        NodeLog.PortalListening(_logger, portal.LocalEndPoint.ToString());
+
+        var socketPath = Path.GetFullPath(start.AdminSocket ?? admin.ResolveSocketPath(storage.DataDirectory));
+        _management = await ManagementEndpoint.StartAsync(admin, socketPath, configuration, loggerFactory.CreateLogger("IscsiCluster.Node.Admin"));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        NodeLog.Stopping(_logger, settings.Name);
+        if (Interlocked.Exchange(ref _management, null) is { } management)
+        {
+            await management.DisposeAsync();
+        }
+
+        if (_portal is { } portal)
+        {
+            try
+            {
+                await portal.StopAsync().WaitAsync(settings.ShutdownTimeout, cancellationToken);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                // Sessions that do not end in time are cut when the process exits; the store is still flushed.
+            }
+        }
+    }
+
+    /// <summary>The TargetAddress values SendTargets gives this initiator: this portal, by the address it can reach.</summary>
+    public IReadOnlyList<string> AddressesFor(InitiatorContext initiator) =>
+        [FormatTargetAddress(AddressFor(PortalEndPoint, initiator), iscsi.TargetPortalGroupTag)];
+
+    /// <summary>A portal bound to every address is announced by the address this initiator connected to.</summary>
+    private static IPEndPoint AddressFor(IPEndPoint listening, InitiatorContext initiator)
+        => (listening.Address.Equals(IPAddress.Any) || listening.Address.Equals(IPAddress.IPv6Any)) && initiator.PortalEndPoint is { } reached
+            ? new IPEndPoint(reached.Address.IsIPv4MappedToIPv6 ? reached.Address.MapToIPv4() : reached.Address, listening.Port)
+            : listening;
+
+    /// <summary>RFC 7143 13.9: TargetAddress is domainname[:port][,portal-group-tag], IPv6 in brackets.</summary>
+    private static string FormatTargetAddress(IPEndPoint endPoint, ushort portalGroupTag)
+    {
+        var host = endPoint.Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
+        return $"{host}:{endPoint.Port},{portalGroupTag}";
+    }
+}
