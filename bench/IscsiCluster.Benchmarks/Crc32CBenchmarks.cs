@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using IscsiCluster.Iscsi.Protocol.Digests;
+using IscsiCluster.Network;
 
 namespace IscsiCluster.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using FsCheck;
 using FsCheck.Fluent;
-using IscsiCluster.Iscsi.Protocol.Digests;
+using IscsiCluster.Network;
 
 namespace IscsiCluster.Iscsi.Protocol.Tests;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using IscsiCluster.Iscsi.Protocol.Digests;
+using IscsiCluster.Network;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 
 namespace IscsiCluster.Iscsi.Protocol.Tests;

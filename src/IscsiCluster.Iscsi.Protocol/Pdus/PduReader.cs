@@ -1,5 +1,5 @@
 using System.Buffers;
-using IscsiCluster.Iscsi.Protocol.Digests;
+using IscsiCluster.Network;
 using Bhs = IscsiCluster.Iscsi.Protocol.Pdus.BasicHeaderSegment;
 
 namespace IscsiCluster.Iscsi.Protocol.Pdus;

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace IscsiCluster.Iscsi.Protocol.Digests;
+namespace IscsiCluster.Network;
 
 /// <summary>
-/// CRC32C (Castagnoli), the iSCSI header and data digest (RFC 7143 13.1, RFC 3720 Appendix B.4).
+/// CRC32C (Castagnoli): the iSCSI header and data digest (RFC 7143 13.1, RFC 3720 Appendix B.4) and the
+/// checksum of the frames nodes exchange.
 /// <see cref="BitOperations.Crc32C(uint, ulong)"/> uses the SSE4.2 or ARMv8 CRC32 instruction when the
 /// processor has one. On the wire the digest is sent least significant byte first.
 /// </summary>
