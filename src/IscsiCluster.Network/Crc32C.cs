@@ -15,10 +15,31 @@ public static class Crc32C
     /// <summary>Length of a digest on the wire.</summary>
     public const int DigestLength = 4;
 
-    private const uint InitialState = 0xffff_ffff;
+    /// <summary>The running state a checksum starts from (see <see cref="Update"/>).</summary>
+    public const uint InitialState = 0xffff_ffff;
 
     /// <summary>The CRC32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(InitialState, data);
+
+    /// <summary>
+    /// Adds <paramref name="data"/> to a running checksum that started at <see cref="InitialState"/>; <see cref="Finish"/>
+    /// turns the running state into the CRC32C of everything added. For data checksummed as it is written.
+    /// </summary>
+    public static uint Update(uint state, ReadOnlySpan<byte> data)
+    {
+        while (data.Length >= sizeof(ulong))
+        {
+            state = BitOperations.Crc32C(state, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[sizeof(ulong)..];
+        }
+
+        foreach (var b in data)
+        {
+            state = BitOperations.Crc32C(state, b);
+        }
+
+        return state;
+    }
 
     /// <summary>The CRC32C of a possibly multi-segment sequence.</summary>
     public static uint Compute(in ReadOnlySequence<byte> data)
@@ -35,25 +56,12 @@ public static class Crc32C
     /// <summary>The CRC32C of <paramref name="first"/> followed by <paramref name="second"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) => ~Update(Update(InitialState, first), second);
 
+    /// <summary>The CRC32C of what a running <paramref name="state"/> has seen.</summary>
+    public static uint Finish(uint state) => ~state;
+
     /// <summary>Writes a digest in wire order (little endian, RFC 3720 B.4).</summary>
     public static void WriteDigest(uint crc, Span<byte> destination) => BinaryPrimitives.WriteUInt32LittleEndian(destination, crc);
 
     /// <summary>Reads a digest in wire order.</summary>
     public static uint ReadDigest(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadUInt32LittleEndian(source);
-
-    private static uint Update(uint state, ReadOnlySpan<byte> data)
-    {
-        while (data.Length >= sizeof(ulong))
-        {
-            state = BitOperations.Crc32C(state, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[sizeof(ulong)..];
-        }
-
-        foreach (var b in data)
-        {
-            state = BitOperations.Crc32C(state, b);
-        }
-
-        return state;
-    }
 }

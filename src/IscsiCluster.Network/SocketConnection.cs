@@ -5,9 +5,9 @@ using System.Net.Sockets;
 namespace IscsiCluster.Network;
 
 /// <summary>
-/// One accepted TCP connection seen as a pair of pipes: the protocol layer reads what the
-/// peer sent from <see cref="Input"/> and writes what it answers to <see cref="Output"/>.
-/// It knows nothing of what the bytes mean.
+/// One TCP connection (accepted, or opened with <see cref="ConnectAsync"/>) seen as a pair of
+/// pipes: the protocol layer reads what the peer sent from <see cref="Input"/> and writes what it
+/// answers to <see cref="Output"/>. It knows nothing of what the bytes mean.
 /// </summary>
 public sealed class SocketConnection : IAsyncDisposable
 {
@@ -32,7 +32,34 @@ public sealed class SocketConnection : IAsyncDisposable
         Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: MinimumWriteBufferSize, leaveOpen: true));
     }
 
-    /// <summary>A number unique among the connections of one listener (for logs).</summary>
+    /// <summary>
+    /// Opens a connection to <paramref name="remote"/>. With <paramref name="localAddress"/> the socket is
+    /// bound to that address first, so the peer (and a firewall rule) sees which node is calling even
+    /// when every node of a test cluster shares one host.
+    /// </summary>
+    public static async Task<SocketConnection> ConnectAsync(IPEndPoint remote, IPAddress? localAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (localAddress is not null)
+            {
+                socket.Bind(new IPEndPoint(localAddress, 0));
+            }
+
+            await socket.ConnectAsync(remote, cancellationToken);
+            Configure(socket);
+            return new SocketConnection(0, socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A number unique among the connections of one listener (for logs); 0 for a connection this side opened.</summary>
     public long Id { get; }
 
     /// <summary>The peer's address and port.</summary>
