@@ -18,13 +18,26 @@ public sealed class BlockStoreCrashTests : IDisposable
     public async Task WritesThatReturnedSurviveTheProcessBeingKilled()
     {
         var directory = _dir.Sub("store");
+        var errors = new System.Text.StringBuilder();
         using (var writer = StartWriter(directory))
         {
+            // Collected as it comes, so that a writer that failed is reported without waiting.
+            writer.ErrorDataReceived += (_, e) =>
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(e.Data);
+                }
+            };
+            writer.BeginErrorReadLine();
             using var timeout = new CancellationTokenSource(Patience);
             var line = await writer.StandardOutput.ReadLineAsync(timeout.Token);
             writer.Kill(); // SIGKILL on Linux
             await writer.WaitForExitAsync(timeout.Token);
-            Assert.True(line == CrashWriter.WrittenLine, $"the writer said '{line}': {await writer.StandardError.ReadToEndAsync(timeout.Token)}");
+            lock (errors)
+            {
+                Assert.True(line == CrashWriter.WrittenLine, $"the writer said '{line}', exit code {writer.ExitCode}: {errors}");
+            }
         }
 
         using var store = BlockStore.Open(directory, StoreTestOptions.Small);
