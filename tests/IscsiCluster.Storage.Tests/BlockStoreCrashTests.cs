@@ -31,8 +31,16 @@ public sealed class BlockStoreCrashTests : IDisposable
             };
             writer.BeginErrorReadLine();
             using var timeout = new CancellationTokenSource(Patience);
-            var line = await writer.StandardOutput.ReadLineAsync(timeout.Token);
-            writer.Kill(); // SIGKILL on Linux
+            string? line;
+            try
+            {
+                line = await writer.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            finally
+            {
+                writer.Kill(); // SIGKILL on Linux; also when the writer never answered
+            }
+
             await writer.WaitForExitAsync(timeout.Token);
             lock (errors)
             {
