@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using IscsiCluster.Storage.RocksDb;
+using RocksDbSharp;
 
 namespace IscsiCluster.Storage;
 
@@ -232,7 +233,7 @@ public sealed partial class BlockStore
                 StageWrite(batch, volume, writes[i].Offset, writes[i].Data.Span);
             }
 
-            if (batch.Count > 0)
+            if (batch.Count() > 0)
             {
                 _db.Write(batch, sync);
             }
@@ -317,7 +318,7 @@ public sealed partial class BlockStore
                 StageZeroed(batch, volume, lastChunk, 0, (int)(end - (lastChunk << layout.ChunkShift)));
             }
 
-            if (batch.Count > 0)
+            if (batch.Count() > 0)
             {
                 _db.Write(batch, sync: false);
             }

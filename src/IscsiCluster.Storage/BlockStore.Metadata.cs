@@ -40,12 +40,8 @@ public sealed partial class BlockStore
         var start = StoreKeys.MetadataKey(prefix);
         var end = StoreKeys.PrefixEnd(start);
         var entries = new List<MetadataEntry>();
-        using var iterator = _db.CreateIterator(start, end);
-        for (iterator.Seek(start); iterator.Valid; iterator.Next())
-        {
-            entries.Add(new MetadataEntry(StoreKeys.MetadataName(iterator.Key), iterator.Value.ToArray()));
-        }
-
+        _db.ScanRange(start, end, ref entries, static (ref List<MetadataEntry> list, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+            list.Add(new MetadataEntry(StoreKeys.MetadataName(key), value.ToArray())));
         return entries;
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using IscsiCluster.Storage.RocksDb;
+using RocksDbSharp;
 
 namespace IscsiCluster.Storage;
 
@@ -133,7 +135,7 @@ public sealed partial class BlockStore
         return volumes;
     }
 
-    /// <summary>Bytes held by the volume's stored chunks (chunks present times chunk size), counted with an iterator.</summary>
+    /// <summary>Bytes held by the volume's stored chunks (chunks present times chunk size), counted with a scan.</summary>
     public long AllocatedBytes(ulong volumeId)
     {
         ThrowIfDisposed();
@@ -144,12 +146,7 @@ public sealed partial class BlockStore
         StoreKeys.WriteChunkAreaEnd(end, volumeId);
 
         long chunks = 0;
-        using var iterator = _db.CreateIterator(start, end);
-        for (iterator.Seek(start); iterator.Valid; iterator.Next())
-        {
-            chunks++;
-        }
-
+        _db.ScanRange(start, end, ref chunks, static (ref long count, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => count++);
         return chunks * volume.Layout.ChunkSize;
     }
 
@@ -158,18 +155,20 @@ public sealed partial class BlockStore
 
     private void LoadVolumes()
     {
-        using var iterator = _db.CreateIterator(StoreKeys.VolumeAreaStart, StoreKeys.VolumeAreaEnd);
-        for (iterator.Seek(StoreKeys.VolumeAreaStart); iterator.Valid; iterator.Next())
-        {
-            var key = iterator.Key;
-            if (key.Length != StoreKeys.VolumeKeyLength)
-            {
-                throw new InvalidDataException($"The block store in '{_db.Path}' holds a volume key of {key.Length} bytes.");
-            }
+        var store = this;
+        _db.ScanRange(StoreKeys.VolumeAreaStart, StoreKeys.VolumeAreaEnd, ref store, static (ref BlockStore self, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
+            self.LoadVolume(key, value));
+    }
 
-            var id = StoreKeys.ReadVolumeId(key);
-            _volumes[id] = VolumeRecord.Read(id, iterator.Value);
+    private void LoadVolume(ReadOnlySpan<byte> key, ReadOnlySpan<byte> record)
+    {
+        if (key.Length != StoreKeys.VolumeKeyLength)
+        {
+            throw new InvalidDataException($"The block store in '{_db.Path}' holds a volume key of {key.Length} bytes.");
         }
+
+        var id = StoreKeys.ReadVolumeId(key);
+        _volumes[id] = VolumeRecord.Read(id, record);
     }
 
     private void PutVolumeRecord(VolumeInfo volume)
@@ -182,7 +181,7 @@ public sealed partial class BlockStore
     }
 
     /// <summary>Adds the removal of chunks [<paramref name="firstChunk"/>, <paramref name="endChunk"/>) to <paramref name="batch"/>.</summary>
-    private static void StageChunkRemoval(RocksDb.WriteBatch batch, ulong volumeId, long firstChunk, long endChunk)
+    private static void StageChunkRemoval(WriteBatch batch, ulong volumeId, long firstChunk, long endChunk)
     {
         Span<byte> key = stackalloc byte[StoreKeys.ChunkKeyLength];
         if (endChunk - firstChunk <= MaxPointDeletes)

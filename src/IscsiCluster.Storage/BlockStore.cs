@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IscsiCluster.Storage.RocksDb;
+using RocksDbSharp;
 
 namespace IscsiCluster.Storage;
 
@@ -31,6 +32,15 @@ public sealed partial class BlockStore : IDisposable
         Options = options;
     }
 
+    /// <summary>
+    /// The RocksDB under every store, for the node's start-up log: RocksDbSharp's package version,
+    /// e.g. <c>11.12.0.7641</c>, whose first three numbers are the bundled RocksDB's own.
+    /// </summary>
+    public static string RocksDbVersion => RocksDbLibrary.Version;
+
+    /// <summary>The RocksDB native library file the process loaded (loading it on first use).</summary>
+    public static string RocksDbLibraryPath => RocksDbLibrary.LoadedPath;
+
     /// <summary>The settings the store was opened with.</summary>
     public BlockStoreOptions Options { get; }
 
@@ -39,7 +49,7 @@ public sealed partial class BlockStore : IDisposable
 
     /// <summary>
     /// Opens the block store in <paramref name="directory"/>, creating the directory and an empty
-    /// store when missing. Throws <see cref="RocksDbException"/> when RocksDB cannot open it (for
+    /// store when missing. Throws RocksDbSharp's <see cref="RocksDbException"/> when RocksDB cannot open it (for
     /// example another store holds it) and <see cref="InvalidDataException"/> for a store of an
     /// unknown format.
     /// </summary>

@@ -172,7 +172,7 @@ public sealed class BlockStoreVolumeTests : IDisposable
     {
         using var store = Open();
 
-        Assert.Throws<RocksDb.RocksDbException>(() => Open());
+        Assert.Throws<RocksDbSharp.RocksDbException>(() => Open());
     }
 
     [Fact]

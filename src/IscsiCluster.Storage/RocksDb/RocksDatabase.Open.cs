@@ -1,12 +1,9 @@
-using IscsiCluster.Storage.RocksDb.Handles;
+using RocksDbSharp;
 
 namespace IscsiCluster.Storage.RocksDb;
 
-public sealed unsafe partial class RocksDatabase
+internal sealed partial class RocksDatabase
 {
-    // c.h compression enum: rocksdb_no_compression.
-    private const int NoCompression = 0;
-
     /// <summary>
     /// Opens (with <see cref="RocksDbOptions.CreateIfMissing"/>, creates) the database in
     /// <paramref name="path"/>. Throws <see cref="RocksDbException"/> with RocksDB's message when
@@ -18,63 +15,58 @@ public sealed unsafe partial class RocksDatabase
         options ??= new RocksDbOptions();
         options.Validate();
 
-        // The database copies what it needs from these at open time (the table factory holds the
-        // cache through a shared_ptr), so they are freed when Open returns. Nothing else can see
-        // them, so their pointers are used without leases.
-        using var nativeOptions = OptionsHandle.Create();
-        using var tableOptions = BlockBasedTableOptionsHandle.Create();
-        using var cache = CacheHandle.CreateLru(options.BlockCacheSize);
-        Configure(nativeOptions.DangerousGetHandle(), tableOptions.DangerousGetHandle(), cache.DangerousGetHandle(), options);
-
-        nint error = 0;
-        var db = NativeMethods.rocksdb_open(nativeOptions.DangerousGetHandle(), path, &error);
-        NativeError.ThrowIfSet(error);
-        return new RocksDatabase(new DatabaseHandle(db), path);
+        // RocksDB copies what it needs from the options at open time (the table factory holds
+        // the cache through a shared_ptr), so RocksDbSharp's finalizers may free them afterwards.
+        return new RocksDatabase(RocksDbSharp.RocksDb.Open(CreateOptions(options), path), path);
     }
 
-    private static void Configure(nint options, nint tableOptions, nint cache, RocksDbOptions settings)
+    private static DbOptions CreateOptions(RocksDbOptions settings)
     {
-        if (settings.LevelStyleCompactionMemtableBudget > 0)
-        {
-            NativeMethods.rocksdb_options_optimize_level_style_compaction(options, (ulong)settings.LevelStyleCompactionMemtableBudget);
-        }
-
-        NativeMethods.rocksdb_block_based_options_set_block_cache(tableOptions, cache);
-        NativeMethods.rocksdb_block_based_options_set_block_size(tableOptions, (nuint)settings.TableBlockSize);
+        var tableOptions = new BlockBasedTableOptions()
+            .SetBlockCache(Cache.CreateLru((ulong)settings.BlockCacheSize))
+            .SetBlockSize((ulong)settings.TableBlockSize);
         if (settings.BloomFilterBitsPerKey > 0)
         {
-            // Ownership of the policy passes to the table options.
-            NativeMethods.rocksdb_block_based_options_set_filter_policy(
-                tableOptions, NativeMethods.rocksdb_filterpolicy_create_bloom_full(settings.BloomFilterBitsPerKey));
+            // The full filter with fractional bits per key (RocksDbSharp's BloomFilterPolicy takes
+            // whole bits); ownership of the policy passes to the table options.
+            tableOptions.SetFilterPolicy(Rocks.rocksdb_filterpolicy_create_bloom_full(settings.BloomFilterBitsPerKey));
         }
 
-        NativeMethods.rocksdb_block_based_options_set_checksum(tableOptions, (byte)settings.BlockChecksum);
-        NativeMethods.rocksdb_options_set_block_based_table_factory(options, tableOptions);
-        NativeMethods.rocksdb_options_set_create_if_missing(options, settings.CreateIfMissing ? (byte)1 : (byte)0);
-        NativeMethods.rocksdb_options_set_write_buffer_size(options, (nuint)settings.WriteBufferSize);
-        NativeMethods.rocksdb_options_set_max_write_buffer_number(options, settings.MaxWriteBufferNumber);
-        NativeMethods.rocksdb_options_set_max_background_jobs(options, settings.MaxBackgroundJobs);
+        Rocks.rocksdb_block_based_options_set_checksum(tableOptions.Handle, (char)settings.BlockChecksum);
+
+        var options = new DbOptions();
+        if (settings.LevelStyleCompactionMemtableBudget > 0)
+        {
+            options.OptimizeLevelStyleCompaction((ulong)settings.LevelStyleCompactionMemtableBudget);
+        }
 
         // optimize_level_style_compaction sets per-level compression; an empty list makes the
-        // single setting below apply to every level.
-        NativeMethods.rocksdb_options_set_compression_per_level(options, null, 0);
-        NativeMethods.rocksdb_options_set_compression(options, NoCompression);
+        // single setting apply to every level.
+        options
+            .SetBlockBasedTableFactory(tableOptions)
+            .SetCreateIfMissing(settings.CreateIfMissing)
+            .SetWriteBufferSize((ulong)settings.WriteBufferSize)
+            .SetMaxWriteBufferNumber(settings.MaxWriteBufferNumber)
+            .SetCompressionPerLevel([], 0UL)
+            .SetCompression(Compression.No)
+            .SetMaxTotalWalSize((ulong)settings.MaxTotalWalSize)
+            .SetKeepLogFileNum((ulong)settings.KeepInfoLogFiles)
+            .SetMaxLogFileSize((ulong)settings.MaxInfoLogFileSize);
+        if (!string.IsNullOrEmpty(settings.WalDirectory))
+        {
+            options.SetWalDir(settings.WalDirectory);
+        }
+
+        // DbOptions has no setters for these; the package's C API functions do.
+        Rocks.rocksdb_options_set_max_background_jobs(options.Handle, settings.MaxBackgroundJobs);
+        Rocks.rocksdb_options_set_wal_bytes_per_sync(options.Handle, (ulong)settings.WalBytesPerSync);
 
         // Chunks are overwritten in place, so blob files need garbage collection to give back
         // the space of overwritten values.
         var blobFiles = settings.EnableBlobFiles ? (byte)1 : (byte)0;
-        NativeMethods.rocksdb_options_set_enable_blob_files(options, blobFiles);
-        NativeMethods.rocksdb_options_set_enable_blob_gc(options, blobFiles);
-        NativeMethods.rocksdb_options_set_min_blob_size(options, (ulong)settings.MinBlobSize);
-
-        if (!string.IsNullOrEmpty(settings.WalDirectory))
-        {
-            NativeMethods.rocksdb_options_set_wal_dir(options, settings.WalDirectory);
-        }
-
-        NativeMethods.rocksdb_options_set_max_total_wal_size(options, (ulong)settings.MaxTotalWalSize);
-        NativeMethods.rocksdb_options_set_wal_bytes_per_sync(options, (ulong)settings.WalBytesPerSync);
-        NativeMethods.rocksdb_options_set_keep_log_file_num(options, (nuint)settings.KeepInfoLogFiles);
-        NativeMethods.rocksdb_options_set_max_log_file_size(options, (nuint)settings.MaxInfoLogFileSize);
+        Rocks.rocksdb_options_set_enable_blob_files(options.Handle, blobFiles);
+        Rocks.rocksdb_options_set_enable_blob_gc(options.Handle, blobFiles);
+        Rocks.rocksdb_options_set_min_blob_size(options.Handle, (ulong)settings.MinBlobSize);
+        return options;
     }
 }

@@ -4,10 +4,10 @@ namespace IscsiCluster.Storage.RocksDb;
 /// Receives one entry of <see cref="RocksDatabase.ScanRange{TState}"/>. The key and value point
 /// into RocksDB's memory and are valid only during the call.
 /// </summary>
-public delegate void RangeVisitor<TState>(ref TState state, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+internal delegate void RangeVisitor<TState>(ref TState state, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     where TState : allows ref struct;
 
-public sealed unsafe partial class RocksDatabase
+internal sealed unsafe partial class RocksDatabase
 {
     /// <summary>
     /// Calls <paramref name="visitor"/> for every entry in [<paramref name="startKey"/>,
@@ -23,47 +23,47 @@ public sealed unsafe partial class RocksDatabase
     {
         ArgumentOutOfRangeException.ThrowIfZero(endKey.Length, nameof(endKey));
         ArgumentNullException.ThrowIfNull(visitor);
-        using var db = Lease();
-        var readOptions = NativeMethods.rocksdb_readoptions_create();
+        using var call = Enter();
+
+        // RocksDbSharp's ReadOptions and Iterator are managed objects with finalizers; a scan per
+        // 128 KiB read would leave two to the finalizer thread, so the scan uses the package's C
+        // API functions and frees both itself.
+        var readOptions = Rocks.rocksdb_readoptions_create();
         try
         {
             // The read options keep a pointer to the bound, so it stays pinned until the
             // iterator is gone.
-            NativeMethods.rocksdb_readoptions_set_fill_cache(readOptions, 0);
+            Rocks.rocksdb_readoptions_set_fill_cache(readOptions, 0);
             fixed (byte* start = startKey)
             fixed (byte* end = endKey)
             {
-                NativeMethods.rocksdb_readoptions_set_iterate_upper_bound(readOptions, end, (nuint)endKey.Length);
-                var iterator = NativeMethods.rocksdb_create_iterator(db.Pointer, readOptions);
+                Rocks.rocksdb_readoptions_set_iterate_upper_bound(readOptions, end, (nuint)endKey.Length);
+                var iterator = Rocks.rocksdb_create_iterator(_db.Handle, readOptions);
                 try
                 {
-                    NativeMethods.rocksdb_iter_seek(iterator, start, (nuint)startKey.Length);
-                    while (NativeMethods.rocksdb_iter_valid(iterator) != 0)
+                    Rocks.rocksdb_iter_seek(iterator, start, (nuint)startKey.Length);
+                    while (Rocks.rocksdb_iter_valid(iterator) != 0)
                     {
-                        nuint keyLength;
-                        nuint valueLength;
-                        var key = NativeMethods.rocksdb_iter_key(iterator, &keyLength);
-                        var value = NativeMethods.rocksdb_iter_value(iterator, &valueLength);
+                        var key = Rocks.rocksdb_iter_key(iterator, out var keyLength);
+                        var value = Rocks.rocksdb_iter_value(iterator, out var valueLength);
                         visitor(
                             ref state,
-                            new ReadOnlySpan<byte>(key, checked((int)keyLength)),
-                            new ReadOnlySpan<byte>(value, checked((int)valueLength)));
-                        NativeMethods.rocksdb_iter_next(iterator);
+                            new ReadOnlySpan<byte>((byte*)key, checked((int)keyLength)),
+                            new ReadOnlySpan<byte>((byte*)value, checked((int)valueLength)));
+                        Rocks.rocksdb_iter_next(iterator);
                     }
 
-                    nint error = 0;
-                    NativeMethods.rocksdb_iter_get_error(iterator, &error);
-                    NativeError.ThrowIfSet(error);
+                    Rocks.rocksdb_iter_get_error(iterator);
                 }
                 finally
                 {
-                    NativeMethods.rocksdb_iter_destroy(iterator);
+                    Rocks.rocksdb_iter_destroy(iterator);
                 }
             }
         }
         finally
         {
-            NativeMethods.rocksdb_readoptions_destroy(readOptions);
+            Rocks.rocksdb_readoptions_destroy(readOptions);
         }
     }
 }

@@ -1,31 +1,34 @@
-using System.Runtime.InteropServices;
-using IscsiCluster.Storage.RocksDb.Handles;
+using RocksDbSharp;
 
 namespace IscsiCluster.Storage.RocksDb;
 
 /// <summary>
-/// One open RocksDB database (default column family). Every method is safe to call from several
-/// threads at once; Dispose closes the database exactly once, after in-flight calls and open
-/// iterators have released it. Keys and values are byte spans; an empty span passed as a range
-/// limit means "unbounded".
+/// The block store's seam onto RocksDbSharp: one open database (default column family), the
+/// read and write options every call uses, and the span-based calls the store's hot paths need
+/// (a point read copies from RocksDB's pinned value, a scan hands out key and value spans), which
+/// RocksDbSharp offers only through its low-level <see cref="Native"/> functions. Every method is
+/// safe to call from several threads at once. RocksDbSharp's <see cref="RocksDbSharp.RocksDb"/>
+/// would close the database under a call still running on another thread, so calls enter a
+/// <see cref="DatabaseLifetime"/> and Dispose closes the database exactly once, after the last of
+/// them has returned; calls after Dispose throw <see cref="ObjectDisposedException"/>. Errors
+/// are RocksDbSharp's <see cref="RocksDbException"/>, carrying RocksDB's status text.
 /// </summary>
-public sealed unsafe partial class RocksDatabase : IDisposable
+internal sealed unsafe partial class RocksDatabase : IDisposable
 {
-    private readonly DatabaseHandle _db;
+    // Read once: every call below goes through the package's loaded native library.
+    private static readonly Native Rocks = Native.Instance;
 
-    // Owned by _db (kept alive until after rocksdb_close), so a lease on _db covers them.
-    private readonly nint _readOptions;
-    private readonly nint _asyncWriteOptions;
-    private readonly nint _syncWriteOptions;
-    private int _disposed;
+    private readonly RocksDbSharp.RocksDb _db;
+    private readonly ReadOptions _readOptions = new();
+    private readonly WriteOptions _asyncWriteOptions = new();
+    private readonly WriteOptions _syncWriteOptions = new WriteOptions().SetSync(true);
+    private readonly DatabaseLifetime _lifetime;
 
-    private RocksDatabase(DatabaseHandle db, string path)
+    private RocksDatabase(RocksDbSharp.RocksDb db, string path)
     {
         _db = db;
         Path = path;
-        _readOptions = AdoptCompanion(ReadOptionsHandle.Create());
-        _asyncWriteOptions = AdoptCompanion(WriteOptionsHandle.Create(sync: false));
-        _syncWriteOptions = AdoptCompanion(WriteOptionsHandle.Create(sync: true));
+        _lifetime = new DatabaseLifetime(db.Dispose);
     }
 
     /// <summary>The directory the database was opened from.</summary>
@@ -34,67 +37,30 @@ public sealed unsafe partial class RocksDatabase : IDisposable
     /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>; with <paramref name="sync"/> the WAL is fsynced before returning.</summary>
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool sync = false)
     {
-        using var db = Lease();
-        nint error = 0;
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            NativeMethods.rocksdb_put(db.Pointer, WriteOptions(sync), k, (nuint)key.Length, v, (nuint)value.Length, &error);
-        }
-
-        NativeError.ThrowIfSet(error);
+        using var call = Enter();
+        _db.Put(key, value, cf: null, WriteOptions(sync));
     }
 
     /// <summary>Removes <paramref name="key"/> (a no-op when it is absent).</summary>
     public void Delete(ReadOnlySpan<byte> key, bool sync = false)
     {
-        using var db = Lease();
-        nint error = 0;
-        fixed (byte* k = key)
-        {
-            NativeMethods.rocksdb_delete(db.Pointer, WriteOptions(sync), k, (nuint)key.Length, &error);
-        }
-
-        NativeError.ThrowIfSet(error);
-    }
-
-    /// <summary>Removes every key in [<paramref name="startKey"/>, <paramref name="endKey"/>) with one range tombstone.</summary>
-    public void DeleteRange(ReadOnlySpan<byte> startKey, ReadOnlySpan<byte> endKey, bool sync = false)
-    {
-        using var batch = new WriteBatch();
-        batch.DeleteRange(startKey, endKey);
-        Write(batch, sync);
+        using var call = Enter();
+        _db.Remove(key, cf: null, WriteOptions(sync));
     }
 
     /// <summary>Applies every operation of <paramref name="batch"/> atomically.</summary>
     public void Write(WriteBatch batch, bool sync = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var db = Lease();
-        using var nativeBatch = batch.Handle.Lease();
-        nint error = 0;
-        NativeMethods.rocksdb_write(db.Pointer, WriteOptions(sync), nativeBatch.Pointer, &error);
-        NativeError.ThrowIfSet(error);
+        using var call = Enter();
+        _db.Write(batch, WriteOptions(sync));
     }
 
     /// <summary>Returns a copy of the value of <paramref name="key"/>, or null when it is absent.</summary>
     public byte[]? Get(ReadOnlySpan<byte> key)
     {
-        using var db = Lease();
-        var slice = GetPinned(db.Pointer, key);
-        if (slice == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return PinnedValue(slice).ToArray();
-        }
-        finally
-        {
-            NativeMethods.rocksdb_pinnableslice_destroy(slice);
-        }
+        using var call = Enter();
+        return _db.Get(key, cf: null, _readOptions);
     }
 
     /// <summary>
@@ -109,12 +75,19 @@ public sealed unsafe partial class RocksDatabase : IDisposable
     /// <summary>
     /// Like <see cref="TryGet(ReadOnlySpan{byte}, Span{byte}, out int)"/>, copying the value's bytes
     /// from <paramref name="valueOffset"/> on (as many as fit; none when the value is shorter).
+    /// RocksDbSharp's own span read (<c>GetFixedSizeValue</c>) copies through a malloc()-ed value
+    /// and refuses any length but the destination's, so this uses the pinnable slice.
     /// </summary>
     public bool TryGet(ReadOnlySpan<byte> key, int valueOffset, Span<byte> destination, out int valueLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(valueOffset);
-        using var db = Lease();
-        var slice = GetPinned(db.Pointer, key);
+        using var call = Enter();
+        nint slice;
+        fixed (byte* k = key)
+        {
+            slice = Rocks.rocksdb_get_pinned(_db.Handle, _readOptions.Handle, k, (nuint)key.Length);
+        }
+
         if (slice == 0)
         {
             valueLength = 0;
@@ -123,7 +96,8 @@ public sealed unsafe partial class RocksDatabase : IDisposable
 
         try
         {
-            var value = PinnedValue(slice);
+            var value = new ReadOnlySpan<byte>(
+                (byte*)Rocks.rocksdb_pinnableslice_value(slice, out var length), checked((int)length));
             valueLength = value.Length;
             if (valueOffset < value.Length)
             {
@@ -135,27 +109,27 @@ public sealed unsafe partial class RocksDatabase : IDisposable
         }
         finally
         {
-            NativeMethods.rocksdb_pinnableslice_destroy(slice);
+            Rocks.rocksdb_pinnableslice_destroy(slice);
         }
     }
 
     /// <summary>Writes the WAL buffer to the OS and, with <paramref name="sync"/>, fsyncs it.</summary>
     public void FlushWal(bool sync = true)
     {
-        using var db = Lease();
-        nint error = 0;
-        NativeMethods.rocksdb_flush_wal(db.Pointer, sync ? (byte)1 : (byte)0, &error);
-        NativeError.ThrowIfSet(error);
+        using var call = Enter();
+        Rocks.rocksdb_flush_wal(_db.Handle, sync ? (byte)1 : (byte)0);
     }
 
     /// <summary>Compacts every key in [<paramref name="startKey"/>, <paramref name="limitKey"/>]; empty spans leave that end open.</summary>
     public void CompactRange(ReadOnlySpan<byte> startKey, ReadOnlySpan<byte> limitKey)
     {
-        using var db = Lease();
+        using var call = Enter();
+
+        // An empty span pins to a null pointer, which RocksDB takes as an open end.
         fixed (byte* start = startKey)
         fixed (byte* limit = limitKey)
         {
-            NativeMethods.rocksdb_compact_range(db.Pointer, start, (nuint)startKey.Length, limit, (nuint)limitKey.Length);
+            Rocks.rocksdb_compact_range(_db.Handle, start, (nuint)startKey.Length, limit, (nuint)limitKey.Length);
         }
     }
 
@@ -166,88 +140,14 @@ public sealed unsafe partial class RocksDatabase : IDisposable
     public string? GetProperty(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        using var db = Lease();
-        var value = NativeMethods.rocksdb_property_value(db.Pointer, name);
-        if (value == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Marshal.PtrToStringUTF8(value);
-        }
-        finally
-        {
-            NativeMethods.rocksdb_free(value);
-        }
+        using var call = Enter();
+        return _db.GetProperty(name);
     }
 
-    /// <summary>An iterator over the whole database; dispose it (it keeps the database open).</summary>
-    public RocksDbIterator CreateIterator() => CreateIterator(default, default);
+    /// <summary>Closes the database once every call in flight has returned; later calls throw.</summary>
+    public void Dispose() => _lifetime.Dispose();
 
-    /// <summary>An iterator over [<paramref name="lowerBound"/>, <paramref name="upperBound"/>); an empty bound is open.</summary>
-    public RocksDbIterator CreateIterator(ReadOnlySpan<byte> lowerBound, ReadOnlySpan<byte> upperBound)
-    {
-        var readOptions = ReadOptionsHandle.CreateBounded(lowerBound, upperBound);
-        try
-        {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return new RocksDbIterator(IteratorHandle.Create(_db, readOptions));
-        }
-        finally
-        {
-            // The iterator holds its own reference; this drops the creator's.
-            readOptions.Dispose();
-        }
-    }
+    private DatabaseLifetime.Call Enter() => _lifetime.Enter(this);
 
-    /// <summary>Closes the database once every in-flight call and open iterator has let go of it.</summary>
-    public void Dispose()
-    {
-        Volatile.Write(ref _disposed, 1);
-        _db.Dispose();
-    }
-
-    private nint AdoptCompanion(NativeHandle companion)
-    {
-        _db.KeepAlive(companion);
-        var pointer = companion.DangerousGetHandle();
-
-        // The database's reference is now the only one; it frees the options after closing.
-        companion.Dispose();
-        return pointer;
-    }
-
-    /// <summary>
-    /// Leases the database for one call. The handle alone would still accept calls after Dispose
-    /// while an iterator keeps it open, so the flag makes every call after Dispose fail.
-    /// </summary>
-    private HandleLease Lease()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _db.Lease();
-    }
-
-    private nint WriteOptions(bool sync) => sync ? _syncWriteOptions : _asyncWriteOptions;
-
-    private nint GetPinned(nint db, ReadOnlySpan<byte> key)
-    {
-        nint error = 0;
-        nint slice;
-        fixed (byte* k = key)
-        {
-            slice = NativeMethods.rocksdb_get_pinned(db, _readOptions, k, (nuint)key.Length, &error);
-        }
-
-        NativeError.ThrowIfSet(error);
-        return slice;
-    }
-
-    private static ReadOnlySpan<byte> PinnedValue(nint slice)
-    {
-        nuint length;
-        var value = NativeMethods.rocksdb_pinnableslice_value(slice, &length);
-        return new ReadOnlySpan<byte>(value, checked((int)length));
-    }
+    private WriteOptions WriteOptions(bool sync) => sync ? _syncWriteOptions : _asyncWriteOptions;
 }

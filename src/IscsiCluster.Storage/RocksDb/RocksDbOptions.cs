@@ -72,7 +72,8 @@ public sealed record RocksDbOptions
 
     /// <summary>
     /// Checksum of every SST block: computed when flushes and compactions write a block and
-    /// verified whenever one is read. Debian's librocksdb is built without SSE4.2, so its CRC32C
+    /// verified whenever one is read. The RocksDB package's native library, like Debian's
+    /// librocksdb before it, is built without SSE4.2 (it has no crc32 instruction), so its CRC32C
     /// is table-driven and cost about 60% of a 128 KiB scan; XXH3 is several times cheaper and
     /// detects the same damage. Files keep the type they were written with, so a change applies
     /// as files are rewritten.
