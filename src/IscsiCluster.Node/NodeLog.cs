@@ -8,6 +8,9 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Node {Name} starting; store in {DataDirectory}")]
     public static partial void Starting(ILogger logger, string name, string dataDirectory);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Store open: RocksDB {Version} through RocksDbSharp ({Library})")]
+    public static partial void StoreOpened(ILogger logger, string version, string library);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Portal listening on {EndPoint}")]
     public static partial void PortalListening(ILogger logger, string endPoint);
 

@@ -40,9 +40,19 @@ internal sealed class NodeStorage(NodeSettings settings, AdminSettings admin, Bl
     {
         NodeLog.Starting(_logger, settings.Name, DataDirectory);
         Directory.CreateDirectory(DataDirectory);
-        var store = BlockStore.Open(DataDirectory, storeOptions);
+        BlockStore store;
         try
         {
+            store = BlockStore.Open(DataDirectory, storeOptions);
+        }
+        catch (RocksDbSharp.RocksDbException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException($"the data directory {DataDirectory} is in use by another process (RocksDB: {e.Message})", e);
+        }
+
+        try
+        {
+            NodeLog.StoreOpened(_logger, BlockStore.RocksDbVersion, BlockStore.RocksDbLibraryPath);
             var provisioner = new LunProvisioner(store);
             var volumes = new LunVolumes(store, admin.ImportChunkSize, loggerFactory.CreateLogger("IscsiCluster.Node.Volumes"));
             var configurations = new ConfigurationStore(store);
