@@ -52,6 +52,7 @@ public sealed partial class OwnerCore
 
         MarkHeard(peer, now);
         peer.Description = description;
+        peer.ReportedIndex = description.Last.Index;
         if (InOurLog(description.Last) && description.Last.Index + 1 >= WindowStart)
         {
             Follow(peer, description.Last.Index, -1, now);

@@ -29,7 +29,11 @@ public sealed partial class OwnerCore
         _roundSentAt = now;
     }
 
-    /// <summary>Step 1: with a majority of answers, choose e = max(promised) + 1 and ask for promises.</summary>
+    /// <summary>
+    /// Step 1: choose e = max(promised) + 1 once every replica answered, or a majority did and a retry interval passed. A
+    /// majority is enough for safety (promises decide), but waiting a little for the rest avoids choosing an epoch that a
+    /// stale higher promise on a slower replica would refuse, fencing this owner right after it recovered.
+    /// </summary>
     private void OnProbeReply(Peer peer, ProbeReply reply, TimeSpan now)
     {
         if (_phase != Phase.Probing || reply.ProbeId != _probeId)
@@ -39,12 +43,16 @@ public sealed partial class OwnerCore
 
         MarkHeard(peer, now);
         peer.AnsweredRound = true;
+        peer.ReportedIndex = reply.Last.Index;
         _probes[peer.Id] = reply;
-        if (_probes.Count < _settings.Majority)
+        if (_probes.Count == _peers.Count)
         {
-            return;
+            BeginPromising(now);
         }
+    }
 
+    private void BeginPromising(TimeSpan now)
+    {
         _epoch = Math.Max(_probes.Values.Max(p => p.Promised), _epoch) + 1;
         _phase = Phase.Promising;
         _grants.Clear();
@@ -73,6 +81,7 @@ public sealed partial class OwnerCore
         }
 
         peer.AnsweredRound = true;
+        peer.ReportedIndex = granted.Last.Index;
         _grants[peer.Id] = (granted, now);
         if (_grants.Count >= _settings.Majority)
         {
@@ -103,6 +112,12 @@ public sealed partial class OwnerCore
     {
         if (now - _roundSentAt < _settings.RetryInterval)
         {
+            return;
+        }
+
+        if (_phase == Phase.Probing && _probes.Count >= _settings.Majority)
+        {
+            BeginPromising(now);
             return;
         }
 

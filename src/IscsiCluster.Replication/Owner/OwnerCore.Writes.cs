@@ -160,6 +160,7 @@ public sealed partial class OwnerCore
         }
 
         peer.NewestAnswerSentAt = accepted.SentAt;
+        peer.ReportedIndex = accepted.Last.Index;
         if (!InOurLog(accepted.Last))
         {
             // Its log holds an entry ours does not: divergent. It must not count, and must be caught up.
@@ -207,6 +208,7 @@ public sealed partial class OwnerCore
         }
 
         peer.NewestAnswerSentAt = mismatch.SentAt;
+        peer.ReportedIndex = mismatch.Last.Index;
         var last = mismatch.Last;
         if (InOurLog(last) && last.Index + 1 >= WindowStart)
         {
@@ -243,6 +245,7 @@ public sealed partial class OwnerCore
 
         peer.Mode = PeerMode.Streaming;
         peer.MatchIndex = matchIndex;
+        peer.ReportedIndex = Math.Max(peer.ReportedIndex, matchIndex);
         peer.SyncedIndex = syncedIndex;
         if (peer.NextIndex <= matchIndex)
         {

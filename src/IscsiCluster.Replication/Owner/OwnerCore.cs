@@ -241,7 +241,8 @@ public sealed partial class OwnerCore
             return null;
         }
 
-        var known = peer.Description is { } description && peer.IsCatchingUp ? description.Last.Index : Math.Max(peer.MatchIndex, 0);
+        // Entries after its last reported one; a divergent suffix is counted as if shared, which the catch-up's bytes make up for.
+        var known = Math.Max(Math.Max(peer.ReportedIndex, peer.MatchIndex), 0);
         var behind = Math.Max(0, _lastIndex - Math.Min(known, _lastIndex));
         return new CatchUpProgress(behind, peer.Mode == PeerMode.CatchingUp ? peer.BytesLeft : -1);
     }

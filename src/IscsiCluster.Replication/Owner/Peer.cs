@@ -18,6 +18,9 @@ internal sealed class Peer(int id)
     /// <summary>Next index to send (pipelined ahead of <see cref="MatchIndex"/>).</summary>
     public long NextIndex { get; set; }
 
+    /// <summary>The index of its last entry as it last reported it, in our log or not: for progress.</summary>
+    public long ReportedIndex { get; set; } = -1;
+
     public bool Heard { get; set; }
 
     public TimeSpan LastHeardAt { get; set; }
