@@ -56,6 +56,10 @@ public sealed partial class ReplicaCore
         _promisedIncarnation = state.PromisedIncarnation;
         _last = state.Last;
         _committed = state.Committed;
+
+        // After a process crash the store holds writes that reached the OS but maybe not the disk: sync once, so that the
+        // synced index this replica reports (which FUA and flushes count on) is true from the start.
+        store.Sync();
         _synced = state.Last.Index;
         _tail.AddRange(state.Tail);
         foreach (var version in state.ExtentVersions)
