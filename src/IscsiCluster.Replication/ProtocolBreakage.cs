@@ -17,4 +17,7 @@ internal enum ProtocolBreakage
 
     /// <summary>A new owner serves as soon as its no-op is on a majority, without waiting out older leases.</summary>
     SkipLeaseWait = 4,
+
+    /// <summary>A replica reports appends as synced (FUA, flush, background) without syncing them.</summary>
+    ClaimSyncWithoutSyncing = 8,
 }

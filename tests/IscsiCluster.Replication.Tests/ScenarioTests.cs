@@ -269,4 +269,38 @@ public sealed class ScenarioTests
         sim.Acknowledged(sim.WriteBlocks(sim.Primary!.Value, 0));
         sim.FinishCleanly();
     }
+
+    [Fact]
+    public void AFuaWriteAndEverythingBeforeAFlushSurviveThePowerLossOfEveryReplicaAtOnce()
+    {
+        var sim = PowerLossOfEveryReplica(ProtocolBreakage.None);
+        sim.NoViolation();
+        var blocks = sim.Blocks(sim.Primary!.Value);
+        Assert.Equal([1, 2, 0], blocks[..3]);
+    }
+
+    [Fact]
+    public void APowerLossCheckCatchesAReplicaThatClaimsSyncsItNeverDid()
+    {
+        var violation = Assert.Single(PowerLossOfEveryReplica(ProtocolBreakage.ClaimSyncWithoutSyncing).Violations);
+        Assert.Contains("(1) acknowledged write lost", violation, StringComparison.Ordinal);
+    }
+
+    private static SimCluster PowerLossOfEveryReplica(ProtocolBreakage breakage)
+    {
+        var sim = new SimCluster(SimConfig.For(3, breakage: breakage) with { PowerLoss = true }, new SimRandom(3));
+        sim.Serving(1);
+        sim.Acknowledged(sim.WriteBlocks(1, 0));
+        sim.Flush(1);
+        Assert.True(sim.RunUntil(() => sim.FlushesSucceeded == 1, 1 * Second));
+        sim.Acknowledged(sim.WriteBlocks(1, 1, fua: true));
+        sim.Acknowledged(sim.WriteBlocks(1, 2));
+        foreach (var node in sim.Nodes)
+        {
+            sim.PowerFailure(node.Id, keep: 0);
+        }
+
+        sim.Finish();
+        return sim;
+    }
 }

@@ -34,7 +34,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
         from operations in Gen.Choose(0, 40)
         from sizes in Gen.Choose(0, 3)
         from multiRange in Gen.Elements(false, true)
-        select new SimSpec((uint)seed, five ? 5 : 3, loss, duplication, delay, crashes, pauses, partitions, handoffs, mix, operations, sizes, multiRange, breakage);
+        from powerLoss in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select new SimSpec((uint)seed, five ? 5 : 3, loss, duplication, delay, crashes, pauses, partitions, handoffs, mix, operations, sizes, multiRange, breakage, powerLoss);
 
     [Fact]
     public void RandomSchedulesKeepEveryInvariant()

@@ -173,11 +173,12 @@ public sealed partial class ReplicaCore
 
             var tailStart = _tail.Count > 0 ? _tail[0].Index : _last.Index + 1;
             var versions = _pendingVersions.Select(v => new ExtentVersion(v.Key, v.Value)).ToArray();
+            var sync = _pendingSync && (_settings.Breakage & ProtocolBreakage.ClaimSyncWithoutSyncing) == 0;
             if (_pendingEntries.Count > 0 || _pendingCommitted)
             {
-                _store.Append(new AppendBatch(_pendingEntries.ToArray(), _last, _committed, tailStart, versions, _pendingSync));
+                _store.Append(new AppendBatch(_pendingEntries.ToArray(), _last, _committed, tailStart, versions, sync));
             }
-            else
+            else if (sync)
             {
                 _store.Sync();
             }

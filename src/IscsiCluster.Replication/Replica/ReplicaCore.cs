@@ -59,7 +59,11 @@ public sealed partial class ReplicaCore
 
         // After a process crash the store holds writes that reached the OS but maybe not the disk: sync once, so that the
         // synced index this replica reports (which FUA and flushes count on) is true from the start.
-        store.Sync();
+        if ((settings.Breakage & ProtocolBreakage.ClaimSyncWithoutSyncing) == 0)
+        {
+            store.Sync();
+        }
+
         _synced = state.Last.Index;
         _tail.AddRange(state.Tail);
         foreach (var version in state.ExtentVersions)
@@ -113,7 +117,8 @@ public sealed partial class ReplicaCore
     /// <summary>Periodic work: background sync of old unsynced appends, and forgetting idle catch-up sessions.</summary>
     public IReadOnlyList<Outgoing> Tick(TimeSpan now)
     {
-        if (_unsynced && now - _lastSyncAt >= _settings.BackgroundSyncInterval)
+        if (_unsynced && now - _lastSyncAt >= _settings.BackgroundSyncInterval
+            && (_settings.Breakage & ProtocolBreakage.ClaimSyncWithoutSyncing) == 0)
         {
             _store.Sync();
             MarkSynced(now);

@@ -13,7 +13,8 @@ internal static class Checker
     /// (2) A read returned, for each block, the last write acknowledged before the read began, or a write ordered after that
     /// one that the owner had received before the read ended (in flight) — never anything older.
     /// </summary>
-    public static string? CheckRead(History history, ReadRecord read)
+    /// <remarks>With <paramref name="durableOnly"/> (power losses happened), only durably acknowledged writes set the floor.</remarks>
+    public static string? CheckRead(History history, ReadRecord read, bool durableOnly = false)
     {
         if (read.Values is null || read.EndedAt is not { } end)
         {
@@ -23,7 +24,7 @@ internal static class Checker
         for (var i = 0; i < read.Count; i++)
         {
             var block = read.FirstBlock + i;
-            var problem = CheckBlock(history, block, read.Values[i], floorBefore: read.IssuedAt, visibleBefore: end);
+            var problem = CheckBlock(history, block, read.Values[i], floorBefore: read.IssuedAt, visibleBefore: end, durableOnly);
             if (problem is not null)
             {
                 return $"(2) read went back in time at block {block}: {problem}; {read}";
@@ -38,7 +39,7 @@ internal static class Checker
     /// overwritten by a later write, in every block it wrote; and the writes seen fit one log (no two at one index, epochs
     /// never decreasing with the index).
     /// </summary>
-    public static string? CheckFinal(History history, int[] values)
+    public static string? CheckFinal(History history, int[] values, bool durableOnly = false)
     {
         for (var block = 0; block < values.Length; block++)
         {
@@ -47,7 +48,7 @@ internal static class Checker
                 return $"(1) block {block} holds bytes no write wrote there";
             }
 
-            var problem = CheckBlock(history, block, values[block], floorBefore: long.MaxValue, visibleBefore: long.MaxValue);
+            var problem = CheckBlock(history, block, values[block], floorBefore: long.MaxValue, visibleBefore: long.MaxValue, durableOnly);
             if (problem is not null)
             {
                 return $"(1) acknowledged write lost at block {block}: {problem}";
@@ -85,13 +86,14 @@ internal static class Checker
         return null;
     }
 
-    private static string? CheckBlock(History history, int block, int value, long floorBefore, long visibleBefore)
+    private static string? CheckBlock(History history, int block, int value, long floorBefore, long visibleBefore, bool durableOnly)
     {
         var floor = Initial;
         WriteRecord? floorWrite = null;
         foreach (var write in history.Writes)
         {
-            if (write.AckedAt is { } acked && acked < floorBefore && write.Blocks.ContainsKey(block) && write.Key.CompareTo(floor) > 0)
+            if (write.AckedAt is { } acked && acked < floorBefore && write.Blocks.ContainsKey(block) && write.Key.CompareTo(floor) > 0
+                && (!durableOnly || history.Durable(write)))
             {
                 floor = write.Key;
                 floorWrite = write;

@@ -63,9 +63,26 @@ internal sealed class ReadRecord(int id, int firstBlock, int count, long issuedA
         + (Values is null ? "failed" : string.Join(",", Values.Select(v => $"w{v}")));
 }
 
+/// <summary>A SYNCHRONIZE CACHE: when it was issued, and whether it succeeded.</summary>
+internal sealed class FlushRecord(long issuedAt)
+{
+    public long IssuedAt { get; } = issuedAt;
+
+    public bool Succeeded { get; set; }
+}
+
 /// <summary>Everything the clients did, for the checks.</summary>
 internal sealed class History
 {
+    public List<FlushRecord> Flushes { get; } = [];
+
+    /// <summary>
+    /// Must this acknowledged write survive a power loss? A FUA write was synced on a majority before it was acknowledged; any
+    /// write acknowledged before a SYNCHRONIZE CACHE was issued was synced on a majority before that flush succeeded.
+    /// </summary>
+    public bool Durable(WriteRecord write) =>
+        write.AckedAt is { } acked && (write.Fua || Flushes.Any(f => f.Succeeded && f.IssuedAt > acked));
+
     public List<WriteRecord> Writes { get; } = [];
 
     public List<ReadRecord> Reads { get; } = [];

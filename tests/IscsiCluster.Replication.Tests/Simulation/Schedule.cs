@@ -31,7 +31,15 @@ internal static class Schedule
             sim.At(at, () =>
             {
                 var victim = Victim(sim, 0.5);
-                sim.Crash(victim);
+                if (spec.PowerLoss && sim.Random.Chance(0.5))
+                {
+                    sim.PowerFailure(victim);
+                }
+                else
+                {
+                    sim.Crash(victim);
+                }
+
                 sim.At(sim.Now + down, () => sim.Restart(victim));
             });
         }

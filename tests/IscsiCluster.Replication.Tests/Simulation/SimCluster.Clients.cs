@@ -12,9 +12,8 @@ internal sealed partial class SimCluster
 {
     private const long ClientLatency = 1_000;
     private const long FlushTagBase = 1L << 40;
-    private readonly Dictionary<long, (long IssuedAt, int Node)> _flushes = [];
 
-    public int FlushesSucceeded { get; private set; }
+    public int FlushesSucceeded => History.Flushes.Count(f => f.Succeeded);
 
     /// <summary>Where a client sends its next command: the primary, or sometimes (a stale path) the previous one.</summary>
     public int ClientTarget() =>
@@ -94,7 +93,7 @@ internal sealed partial class SimCluster
                     {
                         read.Values = values;
                         Trace($"n{nodeId} read {read}");
-                        if (Checker.CheckRead(History, read) is { } problem)
+                        if (Checker.CheckRead(History, read, Config.PowerLoss) is { } problem)
                         {
                             Violation(problem);
                         }
@@ -108,8 +107,8 @@ internal sealed partial class SimCluster
     /// <summary>Issues SYNCHRONIZE CACHE through node <paramref name="nodeId"/>.</summary>
     public void Flush(int nodeId)
     {
-        var tag = FlushTagBase + _flushes.Count;
-        _flushes[tag] = (Now, nodeId);
+        var tag = FlushTagBase + History.Flushes.Count;
+        History.Flushes.Add(new FlushRecord(Now));
         var node = Node(nodeId);
         if (node.Down)
         {
@@ -158,11 +157,7 @@ internal sealed partial class SimCluster
     {
         if (completion.Tag >= FlushTagBase)
         {
-            if (completion.Status == CompletionStatus.Succeeded)
-            {
-                FlushesSucceeded++;
-            }
-
+            History.Flushes[(int)(completion.Tag - FlushTagBase)].Succeeded |= completion.Status == CompletionStatus.Succeeded;
             return;
         }
 

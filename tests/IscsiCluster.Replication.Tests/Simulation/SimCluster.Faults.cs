@@ -20,6 +20,25 @@ internal sealed partial class SimCluster
         Trace($"n{id} crashes");
     }
 
+    /// <summary>
+    /// A power loss: the process dies, and its store keeps what was synced plus a random prefix of the writes after
+    /// (whole writes only), or the first <paramref name="keep"/>. Only with <see cref="SimConfig.PowerLoss"/>.
+    /// </summary>
+    public void PowerFailure(int id, int? keep = null)
+    {
+        var node = Node(id);
+        if (node.Down)
+        {
+            return;
+        }
+
+        var unsynced = node.Store.Inner.UnsyncedWrites;
+        Crash(id);
+        var kept = keep ?? (int)Random.Range(0, unsynced);
+        node.Store.Inner.PowerLoss(kept);
+        Trace($"n{id} loses power, keeping {Math.Min(kept, unsynced)} of {unsynced} unsynced writes");
+    }
+
     public void Restart(int id)
     {
         var node = Node(id);

@@ -66,7 +66,7 @@ internal sealed partial class SimCluster
             }
         }
 
-        if (Checker.CheckFinal(History, Decode(contents, 0, SimConfig.Blocks)) is { } problem)
+        if (Checker.CheckFinal(History, Decode(contents, 0, SimConfig.Blocks), Config.PowerLoss) is { } problem)
         {
             Violation(problem);
         }

@@ -25,6 +25,9 @@ internal sealed record SimConfig
     /// <summary>How long the sharding layer takes to notice its owner is gone and designate another.</summary>
     public long FailureDetectionMicros { get; init; } = 250_000;
 
+    /// <summary>Stores keep what a power loss needs; the checks then require only durably acknowledged writes to survive.</summary>
+    public bool PowerLoss { get; init; }
+
     public int Replicas => Settings.Replicas.Count;
 
     public static SimConfig For(int replicas, int sizes = 0, ProtocolBreakage breakage = ProtocolBreakage.None)
@@ -69,5 +72,6 @@ internal sealed record SimConfig
         DuplicationProbability = spec.Duplication switch { 1 => 0.01, 2 => 0.05, 3 => 0.10, _ => 0 },
         MaxJitterMicros = spec.Delay switch { 1 => 10_000, 2 or 3 => 40_000, _ => 2_000 },
         LongDelayProbability = spec.Delay switch { 2 => 0.002, 3 => 0.02, _ => 0 },
+        PowerLoss = spec.PowerLoss,
     };
 }

@@ -3,7 +3,8 @@ namespace IscsiCluster.Replication.Tests.Simulation;
 /// <summary>
 /// One schedule, packed into one number so that <c>ISCSI_CLUSTER_SIM_SEED=N</c> replays it: the random stream's seed, the
 /// cluster size, the fault mix and the operation mix (FsCheck generates the fields), and the deliberately broken behaviours
-/// a test turned on.
+/// a test turned on. With <see cref="PowerLoss"/>, half the crashes are power losses, and only durably acknowledged writes
+/// (FUA, or acknowledged before a successful SYNCHRONIZE CACHE was issued) must survive.
 /// </summary>
 internal sealed record SimSpec(
     uint Seed,
@@ -19,7 +20,8 @@ internal sealed record SimSpec(
     int Operations,
     int Sizes,
     bool MultiRange,
-    ProtocolBreakage Breakage)
+    ProtocolBreakage Breakage,
+    bool PowerLoss = false)
 {
     public ulong Pack() =>
         Seed
@@ -35,7 +37,8 @@ internal sealed record SimSpec(
         | (ulong)(Operations & 63) << 49
         | (ulong)(Sizes & 3) << 55
         | (ulong)(MultiRange ? 1 : 0) << 57
-        | (ulong)((int)Breakage & 7) << 58;
+        | (ulong)((int)Breakage & 15) << 58
+        | (ulong)(PowerLoss ? 1 : 0) << 62;
 
     public static SimSpec Unpack(ulong packed) => new(
         (uint)packed,
@@ -51,10 +54,12 @@ internal sealed record SimSpec(
         (int)(packed >> 49) & 63,
         (int)(packed >> 55) & 3,
         ((packed >> 57) & 1) == 1,
-        (ProtocolBreakage)((int)(packed >> 58) & 7));
+        (ProtocolBreakage)((int)(packed >> 58) & 15),
+        ((packed >> 62) & 1) == 1);
 
     public override string ToString() =>
         $"seed={Pack()} (replicas={Replicas} loss={Loss} dup={Duplication} delay={Delay} crashes={Crashes} pauses={Pauses} "
         + $"partitions={Partitions} handoffs={Handoffs} ops={Operations} mix={OpMix} sizes={Sizes} multirange={MultiRange}"
+        + (PowerLoss ? " powerloss" : string.Empty)
         + (Breakage != ProtocolBreakage.None ? $" broken={Breakage}" : string.Empty) + ")";
 }

@@ -20,7 +20,8 @@ internal static class SpecSearch
         random.Next(41),
         random.Next(4),
         random.Chance(0.5),
-        breakage);
+        breakage,
+        random.Chance(0.25));
 
     /// <summary>The first of <paramref name="limit"/> schedules that breaks a check, with the violation; null if none does.</summary>
     public static (SimSpec Spec, string Violation, int Tried)? FirstViolation(ProtocolBreakage breakage, int limit, ulong seed = 1)
