@@ -12,7 +12,8 @@ namespace IscsiCluster.Replication.Owner;
 /// <see cref="Handle"/> for every replication message addressed to the owner, <see cref="Tick"/> periodically (a tenth of
 /// the retry interval is plenty), <see cref="Submit(WriteRequest, TimeSpan)"/> for each write, <see cref="Flush"/> for
 /// SYNCHRONIZE CACHE, and <see cref="CanRead"/> / <see cref="LeaseValidAt"/> around each read of its local replica. Each
-/// call takes the host's monotonic time and returns an <see cref="OwnerOutput"/>: messages to send, commands to answer.
+/// call takes the host's monotonic time (one clock that never goes back, like <c>Stopwatch</c>; never wall-clock time, which
+/// jumps) and returns an <see cref="OwnerOutput"/>: messages to send, commands to answer.
 /// Randomness (incarnation, probe ids) comes from the <see cref="Random"/> the host passes in. Not thread-safe.
 /// </para>
 /// </summary>
@@ -79,6 +80,12 @@ public sealed partial class OwnerCore
 
     /// <summary>Holds a majority of promises for <see cref="Epoch"/>: the only owner that ever will (checked by the simulation).</summary>
     internal bool HoldsEpoch => _phase >= Phase.Recovering;
+
+    /// <summary>Recovered, and not fenced or stopped: from <see cref="ServesFrom"/> to <see cref="LeaseExpiry"/> it may serve.</summary>
+    internal bool MayServe => _phase == Phase.Recovered && !_fenced && !_stopped;
+
+    /// <summary>When older leases have run out, on this owner's clock (checked by the simulation).</summary>
+    internal TimeSpan ServesFrom => _leaseWaitUntil;
 
     /// <summary>The owner's monotonic time until which it may serve; <see cref="TimeSpan.MinValue"/> before any renewal.</summary>
     public TimeSpan LeaseExpiry => _leaseExpiry;
@@ -213,7 +220,7 @@ public sealed partial class OwnerCore
     /// <summary>Is the lease valid at <paramref name="now"/>? The check the host repeats after a local read completes.</summary>
     public bool LeaseValidAt(TimeSpan now) =>
         !_fenced && !_stopped && _phase == Phase.Recovered && now >= _leaseWaitUntil && now < _leaseExpiry
-        && _peersById[_self].Mode == PeerMode.Streaming;
+        && Own.Mode == PeerMode.Streaming;
 
     /// <summary>The owner's state for <c>status</c>.</summary>
     public OwnerStatus Status(TimeSpan now)

@@ -7,8 +7,8 @@ namespace IscsiCluster.Replication.Replica;
 /// <summary>
 /// The replica side of one LUN on one node (REPLICATION.md "State", "Writing", "Catching up"): keeps the promise, appends
 /// what follows its last entry exactly, answers probes and promises, serves as catch-up source and installs catch-ups as
-/// target. A deterministic state machine: the host hands it messages and clock ticks with its monotonic time, and sends the
-/// messages it returns. It writes through <see cref="IReplicaStore"/> before it answers, so an answer never claims what a
+/// target. A deterministic state machine: the host hands it messages and clock ticks with its monotonic time (one clock that
+/// never goes back: the ages its promises report are measured on it), and sends the messages it returns. It writes through <see cref="IReplicaStore"/> before it answers, so an answer never claims what a
 /// crash could take back. Not thread-safe: one per LUN per node, driven from one actor.
 /// </summary>
 public sealed partial class ReplicaCore

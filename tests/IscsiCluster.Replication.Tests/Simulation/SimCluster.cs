@@ -17,6 +17,8 @@ internal sealed partial class SimCluster
     private readonly PriorityQueue<SimEvent, (long At, long Seq)> _queue = new();
     private readonly HashSet<(int From, int To)> _cut = [];
     private readonly Dictionary<long, OwnerCore> _epochHolders = [];
+    private readonly Dictionary<OwnerCore, LeaseInterval> _leases = [];
+    private readonly List<(SimNode Node, LeaseInterval Lease)> _live = [];
     private readonly Action<string>? _trace;
     private long _seq;
 
@@ -149,6 +151,7 @@ internal sealed partial class SimCluster
     /// </summary>
     private void CheckStep()
     {
+        CheckLeaseIntervals();
         OwnerCore? serving = null;
         foreach (var node in Nodes)
         {
@@ -179,6 +182,55 @@ internal sealed partial class SimCluster
         }
     }
 
+    /// <summary>
+    /// (3), exactly: each owner's lease as an interval of real time, from when it may first serve (recovered, and its wait
+    /// for older leases over) to when its lease ends or it is fenced, stopped or killed; no two may overlap. Unlike sampling
+    /// validity at each step, this also sees overlaps shorter than the time between two events.
+    /// </summary>
+    private void CheckLeaseIntervals()
+    {
+        foreach (var node in Nodes)
+        {
+            if (node.Owner is { MayServe: true } owner && !node.Down)
+            {
+                if (!_leases.TryGetValue(owner, out var lease))
+                {
+                    lease = new LeaseInterval(owner, Math.Max(node.RealTimeOf(owner.ServesFrom), Now));
+                    _leases[owner] = lease;
+                    _live.Add((node, lease));
+                }
+
+                var end = node.RealTimeOf(owner.LeaseExpiry);
+                if (owner.LeaseExpiry != TimeSpan.MinValue && end > lease.End)
+                {
+                    lease.End = end;
+                    foreach (var other in _leases.Values)
+                    {
+                        if (other != lease && lease.Start < lease.End && other.Start < other.End
+                            && lease.Start < other.End && other.Start < lease.End)
+                        {
+                            Violation($"(3) leases overlap in real time: n{other.Owner.Id} e{other.Owner.Epoch} "
+                                + $"[{other.Start / 1000:F3}, {other.End / 1000:F3}) ms and n{owner.Id} e{owner.Epoch} "
+                                + $"[{lease.Start / 1000:F3}, {lease.End / 1000:F3}) ms");
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        // An owner that was fenced, stopped or killed serves no more: its interval ends now, if not before.
+        for (var i = _live.Count - 1; i >= 0; i--)
+        {
+            var (node, lease) = _live[i];
+            if (node.Down || node.Owner != lease.Owner || !lease.Owner.MayServe)
+            {
+                lease.End = Math.Min(lease.End, Now);
+                _live.RemoveAt(i);
+            }
+        }
+    }
+
     private void Enqueue(SimEvent ev, long at) => _queue.Enqueue(ev with { At = at, Seq = ++_seq }, (at, _seq));
 
     /// <summary>Schedules an action in node <paramref name="node"/>'s current process: dropped if it crashes, deferred while paused.</summary>
@@ -196,6 +248,15 @@ internal sealed partial class SimCluster
         {
             _trace($"{Now / 1000.0,10:F3}ms {line}");
         }
+    }
+
+    private sealed class LeaseInterval(OwnerCore owner, double start)
+    {
+        public OwnerCore Owner { get; } = owner;
+
+        public double Start { get; } = start;
+
+        public double End { get; set; } = double.MinValue;
     }
 
     private sealed record SimEvent(int Node, int Incarnation, Action Action)

@@ -39,4 +39,7 @@ internal sealed class SimNode(int id, CheckedStore store, double clockRate, long
 
     /// <summary>The node's monotonic clock at real time <paramref name="nowMicros"/>.</summary>
     public TimeSpan Clock(long nowMicros) => TimeSpan.FromTicks(clockOffsetTicks + (long)(nowMicros * 10 * clockRate));
+
+    /// <summary>The real time (µs) at which this node's clock shows <paramref name="local"/>.</summary>
+    public double RealTimeOf(TimeSpan local) => (local.Ticks - clockOffsetTicks) / (10 * clockRate);
 }
