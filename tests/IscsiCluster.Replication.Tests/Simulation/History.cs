@@ -63,12 +63,14 @@ internal sealed class ReadRecord(int id, int firstBlock, int count, long issuedA
         + (Values is null ? "failed" : string.Join(",", Values.Select(v => $"w{v}")));
 }
 
-/// <summary>A SYNCHRONIZE CACHE: when it was issued, and whether it succeeded.</summary>
+/// <summary>A SYNCHRONIZE CACHE: when it was issued, and whether (and by the owner of which epoch) it succeeded.</summary>
 internal sealed class FlushRecord(long issuedAt)
 {
     public long IssuedAt { get; } = issuedAt;
 
     public bool Succeeded { get; set; }
+
+    public long Epoch { get; set; }
 }
 
 /// <summary>Everything the clients did, for the checks.</summary>
@@ -77,11 +79,13 @@ internal sealed class History
     public List<FlushRecord> Flushes { get; } = [];
 
     /// <summary>
-    /// Must this acknowledged write survive a power loss? A FUA write was synced on a majority before it was acknowledged; any
-    /// write acknowledged before a SYNCHRONIZE CACHE was issued was synced on a majority before that flush succeeded.
+    /// Must this acknowledged write survive a power loss? A FUA write was synced on a majority before it was acknowledged. A
+    /// SYNCHRONIZE CACHE makes durable what its owner acknowledged before it was issued. Not what an older owner
+    /// acknowledged: a power loss may have taken such a write (never synced on a majority) from the replicas the new owner
+    /// recovered from, as a disk's cache is lost at power-off; the host reports the move with a unit attention.
     /// </summary>
     public bool Durable(WriteRecord write) =>
-        write.AckedAt is { } acked && (write.Fua || Flushes.Any(f => f.Succeeded && f.IssuedAt > acked));
+        write.AckedAt is { } acked && (write.Fua || Flushes.Any(f => f.Succeeded && f.IssuedAt > acked && f.Epoch == write.Epoch));
 
     public List<WriteRecord> Writes { get; } = [];
 

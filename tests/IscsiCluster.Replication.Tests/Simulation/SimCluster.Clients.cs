@@ -50,7 +50,7 @@ internal sealed partial class SimCluster
             }
 
             Trace($"n{nodeId} write {write}");
-            Process(node, owner.Submit(new WriteRequest(write.Id, ranges, fua), node.Clock(Now)));
+            Process(node, owner, owner.Submit(new WriteRequest(write.Id, ranges, fua), node.Clock(Now)));
         });
         return write;
     }
@@ -119,7 +119,7 @@ internal sealed partial class SimCluster
         {
             if (node.Owner is { } owner)
             {
-                Process(node, owner.Flush(tag, node.Clock(Now)));
+                Process(node, owner, owner.Flush(tag, node.Clock(Now)));
             }
         });
     }
@@ -153,11 +153,18 @@ internal sealed partial class SimCluster
         return new WriteRange(offset, length, data);
     }
 
-    private void Complete(Completion completion)
+    private void Complete(Completion completion, long epoch)
     {
         if (completion.Tag >= FlushTagBase)
         {
-            History.Flushes[(int)(completion.Tag - FlushTagBase)].Succeeded |= completion.Status == CompletionStatus.Succeeded;
+            var flush = History.Flushes[(int)(completion.Tag - FlushTagBase)];
+            if (completion.Status == CompletionStatus.Succeeded)
+            {
+                flush.Succeeded = true;
+                flush.Epoch = epoch;
+                Trace($"flush issued at {flush.IssuedAt} succeeded in epoch {epoch}");
+            }
+
             return;
         }
 

@@ -81,7 +81,7 @@ internal sealed partial class SimCluster
         HostOwner(node);
         if (node.Owner is { } owner)
         {
-            Process(node, owner.Tick(now));
+            Process(node, owner, owner.Tick(now));
         }
 
         ScheduleTick(node);
@@ -98,14 +98,14 @@ internal sealed partial class SimCluster
                 node.Owner = new OwnerCore(node.Id, Settings, Random.NewRandom());
                 node.NextOwnerAttempt = Now + Random.Range(50_000, 150_000);
                 Trace($"n{node.Id} starts an owner");
-                Process(node, node.Owner.Start(now));
+                Process(node, node.Owner, node.Owner.Start(now));
             }
         }
         else if (node.Owner is { } owner)
         {
             Trace($"n{node.Id} stops its owner (e{owner.Epoch})");
             node.Owner = null;
-            Process(node, owner.Stop(now));
+            Process(node, owner, owner.Stop(now));
         }
     }
 

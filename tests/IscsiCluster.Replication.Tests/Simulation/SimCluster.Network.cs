@@ -110,7 +110,7 @@ internal sealed partial class SimCluster
         }
         else if (to.Owner is { } owner)
         {
-            Process(to, owner.Handle(from, message, now));
+            Process(to, owner, owner.Handle(from, message, now));
         }
     });
 
@@ -125,7 +125,7 @@ internal sealed partial class SimCluster
         _ => message.ToString(),
     };
 
-    private void Process(SimNode node, OwnerOutput output)
+    private void Process(SimNode node, OwnerCore owner, OwnerOutput output)
     {
         Send(node, output.Messages);
         foreach (var assigned in output.Assigned)
@@ -140,12 +140,12 @@ internal sealed partial class SimCluster
 
         foreach (var completion in output.Completions)
         {
-            Complete(completion);
+            Complete(completion, owner.Epoch);
         }
 
         if (output.StateChanged)
         {
-            Trace($"n{node.Id} owner e{node.Owner?.Epoch} is {output.State}");
+            Trace($"n{node.Id} owner e{owner.Epoch} is {output.State}");
         }
     }
 }
