@@ -303,4 +303,27 @@ public sealed class ScenarioTests
         sim.Finish();
         return sim;
     }
+
+    [Theory]
+    [InlineData(0.0, true)]
+    [InlineData(0.06, false)]
+    public void TheDriftMarginKeepsLeasesApartWhenClocksRunAtDifferentRates(double drift, bool overlap)
+    {
+        // n1's clock runs 5 % slow, n2's 5 % fast. n1 keeps its owner (the sharding layer's news does not reach it, and its host
+        // starts no other) and renews its lease until the replicas promise n2, which waits out that lease on its faster clock.
+        var config = SimConfig.For(3) with { ClockRates = [0.95, 1.05, 1.0] };
+        config = config with { Settings = config.Settings with { ClockDrift = drift } };
+        var sim = new SimCluster(config, new SimRandom(5));
+        sim.Serving(1);
+        sim.ShardingUnreachable.Add(1);
+        sim.Node(1).NextOwnerAttempt = long.MaxValue;
+        sim.Designate(2);
+        sim.RunFor(1 * Second);
+        Assert.Equal(overlap, sim.Violations.Any(v => v.Contains("leases overlap", StringComparison.Ordinal)));
+        if (!overlap)
+        {
+            Assert.Equal(OwnerState.Serving, sim.Owner(2)!.State);
+            Assert.NotEqual(OwnerState.Serving, sim.Owner(1)!.State);
+        }
+    }
 }

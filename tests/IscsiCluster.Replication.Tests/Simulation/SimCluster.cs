@@ -34,6 +34,11 @@ internal sealed partial class SimCluster
         foreach (var id in Settings.Replicas)
         {
             var drift = (random.NextDouble() * 2 - 1) * Settings.ClockDrift * 0.9;
+            if (config.ClockRates is { } rates)
+            {
+                drift = rates[id - 1] - 1;
+            }
+
             var store = new CheckedStore(new InMemoryReplicaStore(Settings.SizeBytes, config.PowerLoss), id, Violation);
             var node = new SimNode(id, store, 1 + drift, random.Range(0, 10_000_000_000));
             Nodes.Add(node);

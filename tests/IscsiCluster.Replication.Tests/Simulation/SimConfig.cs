@@ -25,6 +25,9 @@ internal sealed record SimConfig
     /// <summary>How long the sharding layer takes to notice its owner is gone and designate another.</summary>
     public long FailureDetectionMicros { get; init; } = 250_000;
 
+    /// <summary>Each node's clock rate, when a scripted test sets them (otherwise random within 0.9 ρ of 1).</summary>
+    public IReadOnlyList<double>? ClockRates { get; init; }
+
     /// <summary>Stores keep what a power loss needs; the checks then require only durably acknowledged writes to survive.</summary>
     public bool PowerLoss { get; init; }
 
