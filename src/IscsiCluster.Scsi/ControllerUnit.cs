@@ -39,7 +39,7 @@ public sealed class ControllerUnit : IScsiUnit
             new ReportLunsCommand(_engine).Entry,
             new ReportSupportedOperationCodesCommand(() => _engine.Commands).Entry,
             ReportSupportedTaskManagementFunctionsCommand.Entry,
-            ReportTargetPortGroupsCommand.Entry,
+            ReportTargetPortGroupsCommand.For(null),
         ]);
     }
 

@@ -1,3 +1,4 @@
+using IscsiCluster.Scsi.Alua;
 using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
 using IscsiCluster.Scsi.Copy;
@@ -36,7 +37,11 @@ public sealed class DiskUnit : IScsiUnit
     /// Durable LUN state. With it, APTPL is supported (PTPL_C one) and reservations saved under
     /// APTPL are restored here; without it, reservations last as long as this object.
     /// </param>
-    public DiskUnit(LogicalUnitIdentity identity, IBlockDevice device, DiskOptions? options = null, IUnitStateStore? state = null)
+    /// <param name="portGroups">
+    /// The unit's target port groups and their access states (implicit ALUA across nodes); null for a unit served by one
+    /// node only, whose one group is always active/optimized.
+    /// </param>
+    public DiskUnit(LogicalUnitIdentity identity, IBlockDevice device, DiskOptions? options = null, IUnitStateStore? state = null, IPortGroups? portGroups = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(device);
@@ -50,6 +55,7 @@ public sealed class DiskUnit : IScsiUnit
         _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, () => Reset(disk))
         {
             Reservations = _reservations,
+            PortGroups = portGroups,
         };
         var inquiry = new InquiryCommand(
             PeripheralDevice.DirectAccessBlock,
@@ -88,7 +94,7 @@ public sealed class DiskUnit : IScsiUnit
             .. new ReserveReleaseCommands(_reservations).Entries,
             new ReportSupportedOperationCodesCommand(() => _engine.Commands).Entry,
             ReportSupportedTaskManagementFunctionsCommand.Entry,
-            ReportTargetPortGroupsCommand.Entry,
+            ReportTargetPortGroupsCommand.For(portGroups),
         ]);
     }
 

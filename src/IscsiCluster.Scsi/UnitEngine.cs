@@ -1,4 +1,5 @@
 using System.Numerics;
+using IscsiCluster.Scsi.Alua;
 using IscsiCluster.Scsi.Attention;
 using IscsiCluster.Scsi.Commands;
 using IscsiCluster.Scsi.Reservations;
@@ -32,6 +33,9 @@ internal sealed class UnitEngine
 
     /// <summary>The reservations commands are checked against (a disk has them; other units reserve nothing).</summary>
     public ReservationState? Reservations { get; init; }
+
+    /// <summary>The unit's target port groups; null when one node serves it alone (always accessible).</summary>
+    public IPortGroups? PortGroups { get; init; }
 
     /// <summary>The target's LUNs, ascending (LUN 0 included).</summary>
     public IReadOnlyList<ulong> Inventory { get; private set; } = [];
@@ -151,6 +155,19 @@ internal sealed class UnitEngine
             return unitAttention;
         }
 
+        // SPC-4 5.15.2.4: through a port that is not active, only the commands that report state run.
+        if (PortGroups?.StateOf(command.Nexus.TargetPortGroup) is { } access
+            && access is not (AsymmetricAccessState.ActiveOptimized or AsymmetricAccessState.ActiveNonOptimized)
+            && !RunsWhenInaccessible(cdb.Span))
+        {
+            return access switch
+            {
+                AsymmetricAccessState.Standby => SenseReason.TargetPortInStandbyState,
+                AsymmetricAccessState.Unavailable => SenseReason.TargetPortInUnavailableState,
+                _ => SenseReason.AsymmetricAccessStateTransition,
+            };
+        }
+
         if (!Commands.TryFind(cdb.Span, out var entry, out var problem))
         {
             return problem.Reason == SenseReason.InvalidCommandOperationCode ? _unsupportedCommand : problem;
@@ -196,6 +213,19 @@ internal sealed class UnitEngine
         problem = default;
         return false;
     }
+
+    /// <summary>
+    /// SPC-4 5.15.2.4.5 and 5.15.2.4.6: in the unavailable and transitioning states a port still answers INQUIRY,
+    /// REPORT LUNS, REQUEST SENSE, REPORT TARGET PORT GROUPS and the REPORT SUPPORTED ... commands.
+    /// </summary>
+    private static bool RunsWhenInaccessible(ReadOnlySpan<byte> cdb) =>
+        Cdb.OperationCode(cdb) switch
+        {
+            OpCode.Inquiry or OpCode.ReportLuns or OpCode.RequestSense => true,
+            OpCode.MaintenanceIn => cdb.Length > 1 && (cdb[1] & 0x1F) is ServiceAction.ReportTargetPortGroups
+                or ServiceAction.ReportSupportedOperationCodes or ServiceAction.ReportSupportedTaskManagementFunctions,
+            _ => false,
+        };
 
     private static bool IsUnitAttentionExempt(byte opCode) =>
         opCode is OpCode.Inquiry or OpCode.ReportLuns or OpCode.RequestSense;

@@ -436,7 +436,7 @@ public sealed partial class BlockStore
         return volume;
     }
 
-    private static void CheckRange(VolumeInfo volume, long offset, long length)
+    internal static void CheckRange(VolumeInfo volume, long offset, long length)
     {
         if (offset < 0 || length < 0 || offset > volume.SizeBytes - length)
         {

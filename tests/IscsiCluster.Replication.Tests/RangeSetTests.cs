@@ -22,7 +22,7 @@ public sealed class RangeSetTests
     public void TheUnionCoversExactlyTheBytesAddedAndChunksRespectTheirSize()
     {
         var ranges = Gen.ListOf(Gen.Zip(Gen.Choose(0, 200), Gen.Choose(1, 30)));
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(ranges.ToArbitrary(), Gen.Choose(1, 40).ToArbitrary(), (list, chunk) =>
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(ranges.ToArbitrary(), Gen.Choose(1, 40).ToArbitrary(), (list, chunk) =>
         {
             var set = new RangeSet();
             var expected = new SortedSet<long>();

@@ -9,7 +9,7 @@ public sealed class SimSpecTests
 {
     [Fact]
     public void EverySpecSurvivesPackingIntoOneNumber() =>
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(
             SimulationTests.Specs().ToArbitrary(),
             Gen.Elements(ProtocolBreakage.None, ProtocolBreakage.SkipLeaseWait, ProtocolBreakage.SkipPredecessorCheck | ProtocolBreakage.AcknowledgeOnOwnReplicaOnly).ToArbitrary(),
             (spec, breakage) => SimSpec.Unpack((spec with { Breakage = breakage }).Pack()) == spec with { Breakage = breakage }));

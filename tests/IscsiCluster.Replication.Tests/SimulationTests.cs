@@ -52,7 +52,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
                 throw new SimulationFailure(spec, sim.Violations[0]);
             }
         });
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(schedules).WithQuietOnSuccess(true), property);
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(schedules).WithQuietOnSuccess(true), property);
         output.WriteLine($"{schedules} schedules in {stopwatch.Elapsed.TotalSeconds:F1} s: {totals}");
     }
 

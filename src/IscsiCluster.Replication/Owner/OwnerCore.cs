@@ -218,9 +218,16 @@ public sealed partial class OwnerCore
     public bool CanRead(TimeSpan now) => LeaseValidAt(now);
 
     /// <summary>Is the lease valid at <paramref name="now"/>? The check the host repeats after a local read completes.</summary>
-    public bool LeaseValidAt(TimeSpan now) =>
-        !_fenced && !_stopped && _phase == Phase.Recovered && now >= _leaseWaitUntil && now < _leaseExpiry
-        && Own.Mode == PeerMode.Streaming;
+    public bool LeaseValidAt(TimeSpan now) => ReadWindow is { } window && now >= window.From && now < window.Until;
+
+    /// <summary>
+    /// The times (this owner's clock) between which its reads are valid as things stand after the last call, or null when
+    /// it may not read at all (not recovered, fenced, stopped, or its own replica not following its log). A host whose reads
+    /// run on other threads than the one driving this core copies it after every call and checks the time against it: the
+    /// same test as <see cref="LeaseValidAt"/>, without touching the core from another thread.
+    /// </summary>
+    public (TimeSpan From, TimeSpan Until)? ReadWindow =>
+        !_fenced && !_stopped && _phase == Phase.Recovered && Own.Mode == PeerMode.Streaming ? (_leaseWaitUntil, _leaseExpiry) : null;
 
     /// <summary>The owner's state for <c>status</c>.</summary>
     public OwnerStatus Status(TimeSpan now)

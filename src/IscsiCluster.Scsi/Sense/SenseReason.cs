@@ -98,4 +98,13 @@ public enum SenseReason
 
     /// <summary>HARDWARE ERROR / INTERNAL TARGET FAILURE (44h/00h): the backing store failed in a way no other reason describes.</summary>
     InternalTargetFailure,
+
+    /// <summary>NOT READY, LOGICAL UNIT NOT ACCESSIBLE, ASYMMETRIC ACCESS STATE TRANSITION (04h/0Ah).</summary>
+    AsymmetricAccessStateTransition,
+
+    /// <summary>NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN STANDBY STATE (04h/0Bh).</summary>
+    TargetPortInStandbyState,
+
+    /// <summary>NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE (04h/0Ch).</summary>
+    TargetPortInUnavailableState,
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using IscsiCluster.Scsi.Alua;
 using IscsiCluster.Scsi.Commands;
 using IscsiCluster.Scsi.Reservations;
 using IscsiCluster.Scsi.Sense;
@@ -6,9 +7,10 @@ using IscsiCluster.Scsi.Sense;
 namespace IscsiCluster.Scsi.Spc;
 
 /// <summary>
-/// REPORT TARGET PORT GROUPS (SPC-4 6.36). A node is one target port group; for now the
-/// answer is the group of the port the command came through, active/optimized, holding
-/// that port.
+/// REPORT TARGET PORT GROUPS (SPC-4 6.36). A node is one target port group with one port. With the unit's
+/// <see cref="IPortGroups"/> the answer lists every group and its state, the same on every path (the owner's group
+/// active/optimized, other live nodes active/non-optimized, lost nodes unavailable); without them (a unit of one node)
+/// it is the group of the port the command came through, active/optimized.
 /// </summary>
 internal static class ReportTargetPortGroupsCommand
 {
@@ -25,15 +27,16 @@ internal static class ReportTargetPortGroupsCommand
     private const byte ExtendedFormatType = 0x10;
     private const int GroupDescriptorLength = 8;
     private const int PortDescriptorLength = 4;
-    private const byte ActiveOptimized = 0x0;
-    private const byte SupportsActiveOptimized = 0x01;    // AO_SUP
-    private const byte SupportsActiveNonOptimized = 0x02; // AN_SUP
     private const byte Preferred = 0x80;                  // PREF
+    private const byte OneNodeStates = 0x01 | 0x02;                  // AO_SUP, AN_SUP
+    private const byte ClusterStates = OneNodeStates | 0x08 | 0x80;  // and U_SUP, T_SUP
+    private const byte ImplicitChange = 0x02;             // STATUS CODE: altered by implicit asymmetric access
 
-    public static CommandEntry Entry { get; } =
-        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportTargetPortGroups, ReservationAccess.Unrestricted, Usage, Handle);
+    /// <summary>The command, answering from <paramref name="groups"/> (or from the nexus alone when null).</summary>
+    public static CommandEntry For(IPortGroups? groups) =>
+        CommandEntry.Sync(OpCode.MaintenanceIn, ServiceAction.ReportTargetPortGroups, ReservationAccess.Unrestricted, Usage, context => Handle(context, groups));
 
-    private static CommandResult Handle(CommandContext context)
+    private static CommandResult Handle(CommandContext context, IPortGroups? portGroups)
     {
         var cdb = context.Cdb.Span;
         var format = cdb[1] >> FormatShift;
@@ -43,20 +46,28 @@ internal static class ReportTargetPortGroupsCommand
         }
 
         var nexus = context.Command.Nexus;
+        IReadOnlyList<TargetPortGroup> groups = portGroups?.Groups
+            ?? [new TargetPortGroup(nexus.TargetPortGroup, AsymmetricAccessState.ActiveOptimized, nexus.RelativeTargetPortId)];
         var headerLength = format == FormatExtended ? ExtendedHeader : LengthHeader;
-        var data = new byte[headerLength + GroupDescriptorLength + PortDescriptorLength];
+        var data = new byte[headerLength + groups.Count * (GroupDescriptorLength + PortDescriptorLength)];
         BinaryPrimitives.WriteUInt32BigEndian(data, (uint)(data.Length - LengthHeader));   // RETURN DATA LENGTH
         if (format == FormatExtended)
         {
             data[4] = ExtendedFormatType;                 // IMPLICIT TRANSITION TIME zero: unspecified
         }
 
-        var group = data.AsSpan(headerLength);
-        group[0] = Preferred | ActiveOptimized;
-        group[1] = SupportsActiveOptimized | SupportsActiveNonOptimized;
-        BinaryPrimitives.WriteUInt16BigEndian(group[2..], nexus.TargetPortGroup);
-        group[7] = 1;                                     // TARGET PORT COUNT
-        BinaryPrimitives.WriteUInt16BigEndian(group[(GroupDescriptorLength + 2)..], nexus.RelativeTargetPortId);
+        var descriptor = data.AsSpan(headerLength);
+        foreach (var group in groups)
+        {
+            descriptor[0] = (byte)((group.State == AsymmetricAccessState.ActiveOptimized ? Preferred : 0) | (byte)group.State);
+            descriptor[1] = portGroups is null ? OneNodeStates : ClusterStates;
+            BinaryPrimitives.WriteUInt16BigEndian(descriptor[2..], group.Group);
+            descriptor[5] = portGroups is null ? (byte)0 : ImplicitChange;
+            descriptor[7] = 1;                            // TARGET PORT COUNT
+            BinaryPrimitives.WriteUInt16BigEndian(descriptor[(GroupDescriptorLength + 2)..], group.RelativePortId);
+            descriptor = descriptor[(GroupDescriptorLength + PortDescriptorLength)..];
+        }
+
         return CommandResult.WithData(data, Cdb.AllocationLength12(cdb));
     }
 }

@@ -19,6 +19,10 @@ internal sealed unsafe partial class RocksDatabase
     /// as a quarter of the scan's cost). <paramref name="endKey"/> must not be empty.
     /// </summary>
     public void ScanRange<TState>(scoped ReadOnlySpan<byte> startKey, scoped ReadOnlySpan<byte> endKey, ref TState state, RangeVisitor<TState> visitor)
+        where TState : allows ref struct => ScanRange(startKey, endKey, snapshot: 0, ref state, visitor);
+
+    /// <summary>Like the scan above, reading the database as it was when <paramref name="snapshot"/> was taken (0: now).</summary>
+    public void ScanRange<TState>(scoped ReadOnlySpan<byte> startKey, scoped ReadOnlySpan<byte> endKey, nint snapshot, ref TState state, RangeVisitor<TState> visitor)
         where TState : allows ref struct
     {
         ArgumentOutOfRangeException.ThrowIfZero(endKey.Length, nameof(endKey));
@@ -34,6 +38,11 @@ internal sealed unsafe partial class RocksDatabase
             // The read options keep a pointer to the bound, so it stays pinned until the
             // iterator is gone.
             Rocks.rocksdb_readoptions_set_fill_cache(readOptions, 0);
+            if (snapshot != 0)
+            {
+                Rocks.rocksdb_readoptions_set_snapshot(readOptions, snapshot);
+            }
+
             fixed (byte* start = startKey)
             fixed (byte* end = endKey)
             {

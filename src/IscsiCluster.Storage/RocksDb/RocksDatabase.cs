@@ -113,6 +113,22 @@ internal sealed unsafe partial class RocksDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a snapshot: scans given it read the database as it is now, whatever is written later. Release it with
+    /// <see cref="ReleaseSnapshot"/> (before the database is disposed).
+    /// </summary>
+    public nint CreateSnapshot()
+    {
+        using var call = Enter();
+        return Rocks.rocksdb_create_snapshot(_db.Handle);
+    }
+
+    public void ReleaseSnapshot(nint snapshot)
+    {
+        using var call = Enter();
+        Rocks.rocksdb_release_snapshot(_db.Handle, snapshot);
+    }
+
     /// <summary>Writes the WAL buffer to the OS and, with <paramref name="sync"/>, fsyncs it.</summary>
     public void FlushWal(bool sync = true)
     {

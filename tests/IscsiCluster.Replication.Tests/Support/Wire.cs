@@ -14,7 +14,8 @@ internal sealed class Wire
 {
     public static readonly TimeSpan Start = TimeSpan.FromSeconds(100);
 
-    public Wire(int replicas = 3, Func<ReplicationSettings, ReplicationSettings>? adjust = null)
+    /// <param name="stores">The replicas' stores by id; in-memory ones (in <see cref="Stores"/>) when null.</param>
+    public Wire(int replicas = 3, Func<ReplicationSettings, ReplicationSettings>? adjust = null, Func<int, IReplicaStore>? stores = null)
     {
         var settings = new ReplicationSettings
         {
@@ -33,8 +34,17 @@ internal sealed class Wire
         Settings = adjust?.Invoke(settings) ?? settings;
         foreach (var id in Settings.Replicas)
         {
-            Stores[id] = new InMemoryReplicaStore(Settings.SizeBytes);
-            Replicas[id] = new ReplicaCore(id, Settings, Stores[id], Now);
+            IReplicaStore store;
+            if (stores is null)
+            {
+                store = Stores[id] = new InMemoryReplicaStore(Settings.SizeBytes);
+            }
+            else
+            {
+                store = stores(id);
+            }
+
+            Replicas[id] = new ReplicaCore(id, Settings, store, Now);
         }
     }
 
