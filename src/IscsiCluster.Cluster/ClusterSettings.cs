@@ -80,8 +80,10 @@ public sealed record ClusterSettings
         var seedLine = akka.HasPath("akka.cluster.seed-nodes") && akka.GetStringList("akka.cluster.seed-nodes").Count > 0
             ? string.Empty
             : $"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]";
+        // A node alone listens on loopback (there is nobody to reach it), whatever its portal's address.
+        var host = IsSingleNode ? "127.0.0.1" : Me.Address.ToString();
         return AkkaConfigurationFactory.ParseString($"""
-            akka.remote.dot-netty.tcp.hostname = "{Me.Address}"
+            akka.remote.dot-netty.tcp.hostname = "{host}"
             akka.remote.dot-netty.tcp.port = {Me.RemotingPort}
             akka.cluster.roles = ["{Me.Name}"]
             {seedLine}

@@ -6,49 +6,89 @@ namespace IscsiCluster.Cluster.Membership;
 
 /// <summary>
 /// Keeps the node's <see cref="ClusterView"/> in line with Akka.Cluster: subscribes to membership and reachability events
-/// and, on each, rebuilds the view from the cluster's current state (members by their role <c>node-N</c>).
+/// and keeps its own copy of the membership from them (members by their role <c>node-N</c>). It does not read
+/// <c>Cluster.State</c>, which another subscriber updates and may lag behind the events this actor has seen.
 /// </summary>
 public sealed class MembershipWatcher : ReceiveActor
 {
     private readonly ClusterView _view;
     private readonly ILogger _logger;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly Dictionary<UniqueAddress, Member> _members = [];
+    private readonly HashSet<UniqueAddress> _unreachable = [];
 
     public MembershipWatcher(ClusterView view, ILogger logger)
     {
         _view = view;
         _logger = logger;
-        ReceiveAny(_ => Refresh());
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            _members.Clear();
+            _unreachable.Clear();
+            foreach (var member in state.Members)
+            {
+                _members[member.UniqueAddress] = member;
+            }
+
+            _unreachable.UnionWith(state.Unreachable.Select(m => m.UniqueAddress));
+            Refresh();
+        });
+        Receive<ClusterEvent.MemberRemoved>(removed =>
+        {
+            _members.Remove(removed.Member.UniqueAddress);
+            _unreachable.Remove(removed.Member.UniqueAddress);
+            Refresh();
+        });
+        Receive<ClusterEvent.IMemberEvent>(changed =>
+        {
+            _members[changed.Member.UniqueAddress] = changed.Member;
+            Refresh();
+        });
+        Receive<ClusterEvent.UnreachableMember>(unreachable =>
+        {
+            _unreachable.Add(unreachable.Member.UniqueAddress);
+            Refresh();
+        });
+        Receive<ClusterEvent.ReachableMember>(reachable =>
+        {
+            _unreachable.Remove(reachable.Member.UniqueAddress);
+            Refresh();
+        });
     }
 
     protected override void PreStart() =>
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
     private void Refresh()
     {
-        var state = _cluster.State;
-        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
         var states = _view.Settings.Nodes.ToDictionary(n => n.Number, _ => NodeState.Down);
-        foreach (var member in state.Members)
+        foreach (var member in _members.Values)
         {
             if (NodeNumber(member) is not { } number || !states.ContainsKey(number))
             {
                 continue;
             }
 
-            states[number] = member.Status is MemberStatus.Up or MemberStatus.WeaklyUp
-                ? unreachable.Contains(member.UniqueAddress) ? NodeState.Unreachable : NodeState.Up
+            // A restarted node may be listed twice for a while (its old incarnation on its way out): the liveliest counts.
+            var state = member.Status is MemberStatus.Up or MemberStatus.WeaklyUp
+                ? _unreachable.Contains(member.UniqueAddress) ? NodeState.Unreachable : NodeState.Up
                 : member.Status is MemberStatus.Joining or MemberStatus.Leaving ? NodeState.Unreachable : NodeState.Down;
+            if (state < states[number])
+            {
+                states[number] = state;
+            }
         }
 
-        var joined = state.Members.Any(m => m.UniqueAddress == _cluster.SelfUniqueAddress && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp);
+        var joined = _members.TryGetValue(_cluster.SelfUniqueAddress, out var self) && self.Status is MemberStatus.Up or MemberStatus.WeaklyUp;
         var before = _view.States;
+        var joinedBefore = _view.Joined;
         _view.Update(states, joined);
         foreach (var (node, now) in states)
         {
-            if (before.TryGetValue(node, out var was) && was != now)
+            // Until it has joined, the node's view of itself is a placeholder, not news.
+            if (before.TryGetValue(node, out var was) && was != now && (joinedBefore || node != _view.Settings.Self))
             {
                 MembershipLog.NodeStateChanged(_logger, node, was.ToString(), now.ToString());
             }

@@ -1,6 +1,6 @@
 namespace IscsiCluster.Cluster.Membership;
 
-/// <summary>How this node sees another node of the cluster (status shows it; ALUA follows it).</summary>
+/// <summary>How this node sees another node of the cluster (status shows it; ALUA follows it). Livelier states come first.</summary>
 public enum NodeState
 {
     /// <summary>A member, reachable.</summary>

@@ -55,13 +55,23 @@ public sealed class ReplicaActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Creates the LUN's volume in the store, or brings it to <paramref name="sizeBytes"/>.</summary>
-    internal static void EnsureVolume(BlockStore store, ulong lunId, long sizeBytes)
+    /// <remarks>The LUN's owner and its replica on one node may both get here first; whichever loses the race finds the volume.</remarks>
+    public static void EnsureVolume(BlockStore store, ulong lunId, long sizeBytes)
     {
         if (!store.TryGetVolume(lunId, out var volume))
         {
-            store.CreateVolume(lunId, sizeBytes);
+            try
+            {
+                store.CreateVolume(lunId, sizeBytes);
+                return;
+            }
+            catch (VolumeAlreadyExistsException) when (store.TryGetVolume(lunId, out var created))
+            {
+                volume = created;
+            }
         }
-        else if (volume.SizeBytes != sizeBytes)
+
+        if (volume.SizeBytes != sizeBytes)
         {
             store.ResizeVolume(lunId, sizeBytes);
         }

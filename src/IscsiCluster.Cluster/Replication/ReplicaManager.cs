@@ -54,6 +54,17 @@ public sealed class ReplicaManager : ReceiveActor
                 Start(lun);
             }
         }
+
+        if (replicate.Authoritative)
+        {
+            // Volumes no LUN of the cluster keeps here: a LUN deleted while this node was away, or one whose creation a
+            // crash cut short. Only the cluster's own configuration decides this, never a copy this node started from.
+            foreach (var volume in _store.ListVolumes().Where(v => !wanted.ContainsKey(v.Id) && !_stopping.Values.Any(s => s.LunId == v.Id)))
+            {
+                ReplicationLog.OrphanDeleted(_logger, volume.Id, volume.SizeBytes);
+                Delete(volume.Id);
+            }
+        }
     }
 
     private void Start(ReplicatedLun lun)
@@ -81,16 +92,25 @@ public sealed class ReplicaManager : ReceiveActor
 
         if (stopped.Delete)
         {
-            _store.DeleteVolume(stopped.LunId);
-            foreach (var entry in _store.ListMetadata(BlockStoreReplicaStore.MetadataPrefix(stopped.LunId)))
-            {
-                _store.DeleteMetadata(entry.Key, sync: false);
-            }
+            Delete(stopped.LunId);
         }
     }
 
-    /// <summary>The LUNs of the cluster; this node keeps a replica of those whose replica set names it.</summary>
-    public sealed record Replicate(IReadOnlyList<ReplicatedLun> Luns);
+    private void Delete(ulong lunId)
+    {
+        _store.DeleteVolume(lunId);
+        foreach (var entry in _store.ListMetadata(BlockStoreReplicaStore.MetadataPrefix(lunId)))
+        {
+            _store.DeleteMetadata(entry.Key, sync: false);
+        }
+    }
+
+    /// <summary>
+    /// The LUNs of the cluster; this node keeps a replica of those whose replica set names it. When
+    /// <paramref name="Authoritative"/> (the cluster's configuration, not a copy a node started from), volumes of no
+    /// such LUN are deleted.
+    /// </summary>
+    public sealed record Replicate(IReadOnlyList<ReplicatedLun> Luns, bool Authoritative);
 }
 
 /// <summary>One replicated LUN: its cluster-wide id, the size of its replicated address space and its replica set.</summary>
