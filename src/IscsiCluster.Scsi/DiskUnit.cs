@@ -28,6 +28,7 @@ public sealed class DiskUnit : IScsiUnit
     private readonly IBlockDevice _device;
     private readonly ReservationState _reservations = new();
     private readonly ExtendedCopyCommands _copyManager;
+    private readonly ReservationPersistence _persistence;
     private long _blockCount;
 
     /// <param name="identity">What the unit reports about itself.</param>
@@ -50,7 +51,7 @@ public sealed class DiskUnit : IScsiUnit
         _device = device;
         var disk = new Disk(device, options ?? new DiskOptions());
         _blockCount = device.BlockCount;
-        var persistence = new ReservationPersistence(state, PersistentReservationsKey);
+        var persistence = _persistence = new ReservationPersistence(state, PersistentReservationsKey);
         ReservationStateDiscarded = !persistence.TryRestore(_reservations);
         _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, () => Reset(disk))
         {
@@ -100,6 +101,17 @@ public sealed class DiskUnit : IScsiUnit
 
     /// <summary>What the unit reports about itself.</summary>
     public LogicalUnitIdentity Identity { get; }
+
+    /// <summary>
+    /// Reads the persistent reservation state from the unit's state store again, replacing what the unit holds: a new owner
+    /// of a replicated LUN calls it once its replica holds everything the last owner saved. False when the saved state
+    /// could not be decoded (the unit then holds no registrations).
+    /// </summary>
+    public bool RestoreReservations()
+    {
+        _reservations.Clear();
+        return _persistence.TryRestore(_reservations);
+    }
 
     /// <summary>
     /// True when the store held persistent reservation state this unit could not decode: the

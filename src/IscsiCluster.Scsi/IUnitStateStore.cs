@@ -16,4 +16,11 @@ public interface IUnitStateStore
 
     /// <summary>Removes <paramref name="key"/>; nothing happens when it is absent.</summary>
     void Delete(string key);
+
+    /// <summary>
+    /// True when the store keeps the unit's state across owners (a cluster): persistent reservations are then saved
+    /// whatever APTPL says, since moving the LUN to another node is no power loss (SPC-4 5.13.5.3 lets APTPL only decide
+    /// what survives a loss of power).
+    /// </summary>
+    bool KeepsStateAcrossOwners => false;
 }

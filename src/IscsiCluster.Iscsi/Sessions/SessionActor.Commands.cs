@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Pdus;
+using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
 using Microsoft.Extensions.Logging;
@@ -233,6 +234,19 @@ internal sealed partial class SessionActor
                 task.DataOut?.Buffer ?? ReadOnlyMemory<byte>.Empty,
                 task.IsRead ? task.ExpectedLength : 0),
             Self);
+    }
+
+    /// <summary>
+    /// The LUN will never answer the tasks it holds (its owner moved or stopped): each ends with NOT READY, ASYMMETRIC
+    /// ACCESS STATE TRANSITION (SPC-4 5.15.2.4.6), which initiators retry, as if the LUN had answered so itself.
+    /// </summary>
+    private void HandleLunTasksLost(LunTasksLost lost)
+    {
+        foreach (var task in _tasks.Values.Where(t => t.Stage == TaskStage.AtLun && t.LunActor.Equals(lost.Lun)).ToList())
+        {
+            HandleCommandComplete(new CommandComplete(
+                task.InitiatorTaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.AsymmetricAccessStateTransition), 0));
+        }
     }
 
     private void HandleCommandComplete(CommandComplete complete)

@@ -135,6 +135,9 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case LunMapChanged changed:
                 _luns = changed.Luns;
                 break;
+            case LunTasksLost lost:
+                HandleLunTasksLost(lost);
+                break;
             case CloseSession close:
                 HandleCloseSession(close);
                 break;

@@ -91,3 +91,10 @@ public sealed record LunMapChanged(IReadOnlyDictionary<ulong, IActorRef> Luns);
 
 /// <summary>Told by a target actor to a session that must end (target deleted, forced logout); the session sends an Async Message requesting logout or drops the connection.</summary>
 public sealed record CloseSession(string Reason);
+
+/// <summary>
+/// Told to a session by a LUN actor it sent commands to (or the port that stood for it) when the commands it holds will
+/// never be answered (the LUN's owner stopped or moved away). The session ends each such task with CHECK CONDITION,
+/// NOT READY, ASYMMETRIC ACCESS STATE TRANSITION, which initiators retry (on another path if they must).
+/// </summary>
+public sealed record LunTasksLost(IActorRef Lun);

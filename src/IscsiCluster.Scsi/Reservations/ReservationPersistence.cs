@@ -19,7 +19,7 @@ internal sealed class ReservationPersistence(IUnitStateStore? store, string key)
             return;
         }
 
-        if (state.Aptpl && state.Registrations.Count > 0)
+        if ((state.Aptpl || store.KeepsStateAcrossOwners) && state.Registrations.Count > 0)
         {
             store.Save(key, ReservationStateCodec.Encode(state));
         }
