@@ -91,6 +91,7 @@ internal sealed class AdminCommand(
             (AdmMode.Session, AdmOp.Show) => ShowText.SessionList(payload, request),
             (AdmMode.Connection, AdmOp.Show) => ShowText.Connections(payload, request),
             (AdmMode.System, AdmOp.Show) => ShowText.SystemInfo(payload),
+            (AdmMode.Cluster, AdmOp.Show) => ShowText.Cluster(payload),
             _ => "",
         };
 

@@ -31,6 +31,7 @@ public static partial class ConfigurationEditor
             AdmMode.Account => ApplyAccount(current, request),
             AdmMode.Session or AdmMode.Connection => ApplyLive(current, request),
             AdmMode.System when request.Op is AdmOp.Show or AdmOp.Stat => EditResult.Unchanged(current),
+            AdmMode.Cluster when request.Op is AdmOp.Show => EditResult.Unchanged(current),
             _ => Unsupported(current, request),
         };
     }

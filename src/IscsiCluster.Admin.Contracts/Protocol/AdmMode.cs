@@ -11,4 +11,7 @@ public enum AdmMode
     Connection,
     Account,
     Lld,
+
+    /// <summary>The cluster's nodes and where each LUN is served from (not in tgtadm).</summary>
+    Cluster,
 }

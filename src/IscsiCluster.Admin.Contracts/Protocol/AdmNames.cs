@@ -13,6 +13,7 @@ public static class AdmNames
         ("connection", AdmMode.Connection), ("conn", AdmMode.Connection),
         ("account", AdmMode.Account),
         ("lld", AdmMode.Lld),
+        ("cluster", AdmMode.Cluster),
     ];
 
     private static readonly (string Name, AdmOp Op)[] Ops =

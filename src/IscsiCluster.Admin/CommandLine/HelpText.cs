@@ -44,6 +44,8 @@ internal static class HelpText
         --lld iscsi --mode conn --op delete --tid <id> --sid <sid> --cid <cid>
         --lld iscsi --mode target|logicalunit|system --op stat [--tid <id>] [--lun <lun>]
         --lld iscsi --mode system --op show
+        --lld iscsi --mode cluster --op show [--output json]
+                the cluster's nodes (state, portal, sessions) and each LUN's owner, epoch and replicas.
         --dump
                 print the whole configuration as a targets.conf (tgt-admin --dump), with secrets.
         --execute <file>

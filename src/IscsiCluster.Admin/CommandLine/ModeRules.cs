@@ -38,6 +38,7 @@ internal static class ModeRules
         [(AdmMode.Connection, AdmOp.Delete)] = [Options.Tid, Options.Sid, Options.Cid],
         [(AdmMode.System, AdmOp.Show)] = [],
         [(AdmMode.System, AdmOp.Stat)] = [],
+        [(AdmMode.Cluster, AdmOp.Show)] = [],
     };
 
     private static readonly Dictionary<(AdmMode, AdmOp), OptionSpec[]> Required = new()

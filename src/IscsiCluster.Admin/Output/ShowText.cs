@@ -231,6 +231,53 @@ internal static class ShowText
         return text.ToString();
     }
 
+    /// <summary>
+    /// The cluster as the answering node sees it: one line per node, then per LUN its owner and each replica. Not a tgt
+    /// layout (tgt has no cluster); the same four-space levels.
+    /// </summary>
+    public static string Cluster(AdmPayload payload)
+    {
+        var text = new StringBuilder();
+        if (payload.Cluster is not { } cluster)
+        {
+            return "";
+        }
+
+        var up = cluster.Nodes.Count(n => n.State == "up");
+        Line(text, "", $"Cluster: {cluster.Nodes.Count} nodes, {up} up, {cluster.Majority} needed (answered by node-{cluster.Self})");
+        foreach (var node in cluster.Nodes)
+        {
+            var sessions = node.Sessions is { } list ? $"{list.Count} session{(list.Count == 1 ? "" : "s")}" : "sessions unknown";
+            Line(text, Tab1, $"{node.Name}: {node.State}, portal {node.Portal}, {sessions}");
+            foreach (var session in node.Sessions ?? [])
+            {
+                Line(text, Tab2, $"tid {session.Tid} I_T nexus {session.Sid}: {session.InitiatorName} from {session.InitiatorAddress}");
+            }
+        }
+
+        Line(text, "", "LUNs:");
+        foreach (var lun in cluster.Luns)
+        {
+            var owner = lun.Owner is { } node ? $"owner node-{node}, epoch {lun.Epoch}, {lun.State}, committed {lun.CommittedIndex}" : lun.State;
+            Line(text, Tab1, $"tid {lun.Tid} LUN {lun.Lun} (volume {lun.VolumeId:x}): {owner}");
+            foreach (var replica in lun.Replicas)
+            {
+                // An absent replica's position is unknown until it answers; a catching-up one shows how far it has to go.
+                var index = replica.MatchIndex < 0 ? "" : $", index {replica.MatchIndex}";
+                var progress = replica switch
+                {
+                    { Health: "absent" } => "",
+                    { EntriesBehind: { } entries, BytesLeft: >= 0 and var bytes } => $", {entries} entries and {bytes} bytes behind",
+                    { EntriesBehind: > 0 and var entries } => $", {entries} entries behind",
+                    _ => "",
+                };
+                Line(text, Tab2, $"replica node-{replica.Node}: {replica.Health}{index}{progress}");
+            }
+        }
+
+        return text.ToString();
+    }
+
     private static string YesNo(bool value) => value ? "Yes" : "No";
 
     private static void Line(StringBuilder text, string indent, string line) => text.Append(indent).Append(line).Append('\n');
