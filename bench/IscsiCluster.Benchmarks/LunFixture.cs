@@ -9,7 +9,7 @@ namespace IscsiCluster.Benchmarks;
 
 /// <summary>
 /// A disk LUN as the node builds it: a <see cref="DiskUnit"/> over the node's
-/// <see cref="StoreBlockDevice"/> over a <see cref="BlockStore"/> (RocksDB, default options) in a
+/// <see cref="StoreDevice"/> over a <see cref="BlockStore"/> (RocksDB, default options) in a
 /// temporary directory, written in full once so that reads find data. Commands are READ(10) and
 /// WRITE(10) of 4 KiB at random 4 KiB-aligned LBAs, precomputed so that building them is not measured.
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class LunFixture : IDisposable
         var directory = Directory.CreateTempSubdirectory("iscsi-cluster-bench-").FullName;
         var store = BlockStore.Open(directory);
         store.CreateVolume(VolumeId, VolumeBytes);
-        var device = new StoreBlockDevice(store, VolumeId, BlockSize);
+        var device = new StoreDevice(store, VolumeId, BlockSize);
         var identity = new LogicalUnitIdentity(VolumeId, "BENCH", "DISK", "1", "bench-1");
         var unit = new DiskUnit(identity, device);
 

@@ -2,6 +2,8 @@ using System.Net;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Hosting.Logging;
+using IscsiCluster.Cluster;
+using IscsiCluster.Cluster.Replication;
 using IscsiCluster.Config;
 using IscsiCluster.Iscsi;
 using IscsiCluster.Node.Administration;
@@ -55,8 +57,11 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The management endpoint's TCP address, or null when it is off.</summary>
     public IPEndPoint? AdminTcpEndPoint => Node.Management.TcpEndPoint;
 
-    /// <summary>The targets this node served when it started.</summary>
-    public IReadOnlyList<string> TargetNames => Node.TargetNames;
+    /// <summary>The targets of the cluster's configuration, once the node has it (see <see cref="WaitReadyAsync"/>).</summary>
+    public IReadOnlyList<string> TargetNames => [.. _host.Services.GetRequiredService<ClusterConfigurationView>().Current.Targets.Select(t => t.Name)];
+
+    /// <summary>This node's data connections endpoint.</summary>
+    public IPEndPoint DataEndPoint => _host.Services.GetRequiredService<NodeCluster>().DataEndPoint;
 
     /// <summary>The node's actor system.</summary>
     public ActorSystem ActorSystem => _host.Services.GetRequiredService<ActorSystem>();
@@ -67,6 +72,7 @@ public sealed class NodeHost : IAsyncDisposable
     public static Config.Config LoadConfig(Config.Config overrides) => overrides
         .WithFallback(ConfigFactory.FromResource(typeof(NodeHost).Assembly, "IscsiCluster.Node.reference.conf"))
         .WithFallback(IscsiSettings.Reference)
+        .WithFallback(ClusterSettings.Reference)
         .WithFallback(ConfigFactory.FromResource(typeof(BlockStore).Assembly, "IscsiCluster.Storage.reference.conf"));
 
     /// <summary>
@@ -82,9 +88,20 @@ public sealed class NodeHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var settings = NodeSettings.Create(config);
         var admin = AdminSettings.Create(config);
-        var iscsi = IscsiSettings.Create(config);
+        var localIscsi = IscsiSettings.Create(config);
         var storeOptions = BlockStoreSettings.Create(config);
-        var akka = AkkaSection.From(config);
+        var cluster = ClusterSettings.Create(config, localIscsi.ListenEndPoint);
+        var replication = ReplicationOptions.Create(config);
+
+        // In a cluster each node's portal, portal group and relative port come from its entry in the node list.
+        var iscsi = cluster.IsSingleNode ? localIscsi : localIscsi with
+        {
+            ListenEndPoint = cluster.Me.Portal,
+            TargetPortalGroupTag = (ushort)cluster.Me.Number,
+            RelativeTargetPortId = (ushort)cluster.Me.Number,
+        };
+        var section = AkkaSection.From(config);
+        var akka = cluster.AkkaOverrides(section).WithFallback(section);
         RequireDispatcher(akka, "iscsi-cluster.node.lun-dispatcher", settings.LunDispatcher);
         RequireDispatcher(akka, "iscsi-cluster.iscsi.session-dispatcher", iscsi.SessionDispatcher);
 
@@ -96,11 +113,16 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(admin);
         builder.Services.AddSingleton(iscsi);
         builder.Services.AddSingleton(storeOptions);
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ClusterConfigurationView>();
 
-        // Started first, stopped last: the store outlives every actor.
+        // Started first, stopped last: the store outlives every actor, and the data connections outlive the actors that use them.
         builder.Services.AddSingleton<NodeStorage>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeStorage>());
+        builder.Services.AddSingleton<NodeCluster>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeCluster>());
         builder.Services.AddSingleton(sp => new TargetDirectory(
             initiator => sp.GetRequiredService<NodeService>().AddressesFor(initiator), AskTimeout));
         builder.Services.AddAkka(ActorSystemName, (akkaBuilder, sp) => akkaBuilder
@@ -111,7 +133,7 @@ public sealed class NodeHost : IAsyncDisposable
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogBridge>();
             })
-            .WithActors((system, registry) => registry.Register<ConfigurationActor>(StartConfigurationActor(system, sp))));
+            .WithActors((system, registry) => registry.Register<ConfigurationActor>(NodeActors.Start(system, sp))));
 
         // Started last, stopped first: no login or admin request arrives once the actors stop.
         builder.Services.AddSingleton<NodeService>();
@@ -138,6 +160,21 @@ public sealed class NodeHost : IAsyncDisposable
         {
             await StopAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Completes once the node has received the cluster's configuration (a majority of the nodes is up and its owner
+    /// serves) and reaches a serving owner of every LUN: logins then find the cluster's targets and commands are served.
+    /// Until then its portal answers with the last configuration it had, and commands with NOT READY.
+    /// </summary>
+    public async Task WaitReadyAsync(CancellationToken cancellationToken = default)
+    {
+        await _host.Services.GetRequiredService<ClusterConfigurationView>().Loaded.WaitAsync(cancellationToken);
+        var configuration = await _host.Services.GetRequiredService<IRequiredActor<ConfigurationActor>>().GetAsync(cancellationToken);
+        while (!(await configuration.Ask<ConfigurationActor.Readiness>(ConfigurationActor.GetReadiness.Instance, AskTimeout, cancellationToken)).Ready)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
@@ -170,21 +207,6 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private static IActorRef StartConfigurationActor(ActorSystem system, IServiceProvider services)
-    {
-        var storage = services.GetRequiredService<NodeStorage>();
-        var iscsi = services.GetRequiredService<IscsiSettings>();
-        var directory = services.GetRequiredService<TargetDirectory>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node");
-        var settings = services.GetRequiredService<NodeSettings>();
-        var lunFactory = new LunFactory(storage.Store, storage.Provisioner, services.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node.Lun"), settings.LunDispatcher);
-        var timeouts = new NodeTimeouts(AskTimeout, iscsi.LogoutGracePeriod + AskTimeout);
-        var configuration = storage.InitialConfiguration;
-        return system.ActorOf(
-            Props.Create(() => new ConfigurationActor(configuration, storage.Configurations, storage.Volumes, lunFactory, directory, timeouts, logger)),
-            "configuration");
-    }
 
     /// <summary>A dispatcher named in the node's settings must exist in its akka section (or Akka's defaults), or no actor could use it.</summary>
     private static void RequireDispatcher(AkkaConfig akka, string key, string id)

@@ -11,6 +11,15 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Store open: RocksDB {Version} through RocksDbSharp ({Library})")]
     public static partial void StoreOpened(ILogger logger, string version, string library);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "This node owns the cluster's configuration (version {Version}, epoch {Epoch})")]
+    public static partial void ConfigurationOwned(ILogger logger, long version, long epoch);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Configuration version {Version} of the cluster: {Targets} targets")]
+    public static partial void ConfigurationAdopted(ILogger logger, long version, int targets);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The store holds a configuration of the single-node release; its volumes are not read by this version and it is ignored (copy the data with qemu-img before upgrading)")]
+    public static partial void SingleNodeConfigurationIgnored(ILogger logger);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Portal listening on {EndPoint}")]
     public static partial void PortalListening(ILogger logger, string endPoint);
 

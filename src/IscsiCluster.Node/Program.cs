@@ -57,8 +57,15 @@ catch (Exception e)
     return 2;
 }
 
+var shutdown = node.WaitForShutdownAsync();
 if (readyFile is not null)
 {
+    // Ready means serving the cluster's configuration (a majority of the nodes is up); SIGTERM still stops a node that waits.
+    if (await Task.WhenAny(node.WaitReadyAsync(), shutdown) == shutdown)
+    {
+        return 0;
+    }
+
     var endPoint = node.PortalEndPoint;
     var lines = node.TargetNames.Count == 0
         ? [$"{endPoint}"]
@@ -68,5 +75,5 @@ if (readyFile is not null)
     File.Move(temporary, readyFile, overwrite: true);
 }
 
-await node.WaitForShutdownAsync();
+await shutdown;
 return 0;

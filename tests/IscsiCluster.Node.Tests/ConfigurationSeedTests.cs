@@ -1,18 +1,11 @@
 using IscsiCluster.Node.Administration;
 using IscsiCluster.Node.Configuration;
-using IscsiCluster.Node.Luns;
-using IscsiCluster.Storage;
 
 namespace IscsiCluster.Node.Tests;
 
-/// <summary>A new store's configuration comes from the HOCON targets: tids in list order, accounts shared by name.</summary>
-public sealed class ConfigurationSeedTests : IDisposable
+/// <summary>A new cluster's configuration comes from the HOCON targets: tids in list order, accounts shared by name.</summary>
+public sealed class ConfigurationSeedTests
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("iscsi-cluster-seed-").FullName;
-    private readonly BlockStore _store;
-
-    public ConfigurationSeedTests() => _store = BlockStore.Open(_directory);
-
     [Fact]
     public void TargetsGetTidsInListOrderWithTheirLunsAclAndAccounts()
     {
@@ -22,7 +15,7 @@ public sealed class ConfigurationSeedTests : IDisposable
             { name = "iqn.2026-11.a.b:two", initiator-names = ["iqn.2026-11.c.d:host"], incoming-accounts = [ { user = "u", password = "secret-1" } ] }
             """);
 
-        var configuration = ConfigurationSeed.FromSettings(targets, new LunProvisioner(_store));
+        var configuration = ConfigurationSeed.FromSettings(targets);
 
         Assert.Equal([(1, "iqn.2026-11.a.b:one"), (2, "iqn.2026-11.a.b:two")], configuration.Targets.Select(t => (t.Tid, t.Name)));
         var one = configuration.Targets[0];
@@ -31,7 +24,8 @@ public sealed class ConfigurationSeedTests : IDisposable
         Assert.Equal(["u"], one.IncomingUsers);
         Assert.Equal("t", one.OutgoingUser);
         var lun = Assert.Single(one.Luns);
-        Assert.True(lun.VolumeId is { } id && _store.TryGetVolume(id, out _), "the LUN's volume was not created");
+        Assert.True(lun.VolumeId is > 0xFFFF, "the LUN has no cluster-wide id above the reserved ones");
+        Assert.NotEqual(lun.VolumeId, ConfigurationSeed.FromSettings(targets).Targets[0].Luns[0].VolumeId);
         Assert.Equal(["iqn.2026-11.c.d:host"], configuration.Targets[1].InitiatorNames);
         Assert.Equal(["u", "t"], configuration.Accounts.Select(a => a.User));
     }
@@ -44,7 +38,7 @@ public sealed class ConfigurationSeedTests : IDisposable
             { name = "iqn.2026-11.a.b:two", incoming-accounts = [ { user = "u", password = "secret-2" } ] }
             """);
 
-        var error = Assert.Throws<NodeConfigurationException>(() => ConfigurationSeed.FromSettings(targets, new LunProvisioner(_store)));
+        var error = Assert.Throws<NodeConfigurationException>(() => ConfigurationSeed.FromSettings(targets));
 
         Assert.Contains("'u'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
@@ -60,10 +54,4 @@ public sealed class ConfigurationSeedTests : IDisposable
 
     private static IReadOnlyList<TargetSettings> Read(string targets) =>
         NodeSettings.Create(NodeHost.LoadConfig(Config.Config.ParseString($"iscsi-cluster.targets = [ {targets} ]", "test.conf"))).Targets;
-
-    public void Dispose()
-    {
-        _store.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
 }

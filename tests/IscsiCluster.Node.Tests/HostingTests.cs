@@ -31,16 +31,16 @@ public sealed class HostingTests
     }
 
     [Fact]
-    public async Task SessionsAndLunsRunOnTheDispatchersTheConfigurationNames()
+    public async Task SessionsAndLunOwnersRunOnTheDispatchersTheConfigurationNames()
     {
         await using var node = await TestNode.StartAsync();
         var system = (ExtendedActorSystem)node.Host.ActorSystem;
 
-        var lun = await ResolveAsync(system, "/user/configuration/*/lun-1-*");
+        var lun = await ResolveAsync(system, "/system/sharding/lun/*/*", "LunActor");
         Assert.Equal("akka.actor.iscsi-lun-dispatcher", ((ActorRefWithCell)lun).Underlying.Props.Dispatcher);
 
         await using var held = await HeldSession.OpenAsync(node.Url(1));
-        var session = await ResolveAsync(system, "/user/*/session-*");
+        var session = await ResolveAsync(system, "/user/*/session-*", "SessionActor");
         Assert.Equal("akka.actor.iscsi-session-dispatcher", ((ActorRefWithCell)session).Underlying.Props.Dispatcher);
     }
 
@@ -93,16 +93,26 @@ public sealed class HostingTests
     }
 
     /// <summary>The one actor at <paramref name="path"/>, once it exists (a target starts its LUN actors after it starts itself).</summary>
-    private static async Task<IActorRef> ResolveAsync(ActorSystem system, string path)
+    /// <summary>An actor of the given class under the path pattern (a shard also has children of Akka's own, such as its entity store).</summary>
+    private static async Task<IActorRef> ResolveAsync(ActorSystem system, string path, string actorType)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
+            var inbox = Inbox.Create(system);
+            system.ActorSelection(path).Tell(new Identify(null), inbox.Receiver);
             try
             {
-                return await system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(1));
+                while (true)
+                {
+                    if (await inbox.ReceiveAsync(TimeSpan.FromMilliseconds(500)) is ActorIdentity { Subject: ActorRefWithCell found }
+                        && found.Underlying.Props.Type.Name == actorType)
+                    {
+                        return found;
+                    }
+                }
             }
-            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline)
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

@@ -30,27 +30,33 @@ public sealed class TargetActorTests : NodeTestKit
     public TargetActorTests()
     {
         _store = BlockStore.Open(_directory);
-        _factory = new LunFactory(_store, new LunProvisioner(_store), NullLogger.Instance, LunDispatcher);
+
+        // Targets make only their controller and absent-LUN actors, which need nothing of the cluster.
+        _factory = new LunFactory(new LunFactory.Parts(_store, null!, null!, null!, null!, null!, _ => { }, (_, _) => { }, LunDispatcher, NullLogger.Instance, NullLogger.Instance));
     }
 
     [Fact]
-    public async Task AddingALunTellsTheSessionTheNewMapAndRaisesReportedLunsDataHasChanged()
+    public async Task AddingALunTellsTheSessionTheNewMapAndTheControllerRaisesReportedLunsDataHasChanged()
     {
         var definition = Target(Disk(1));
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+        var ports = new Dictionary<ulong, IActorRef> { [1] = CreateTestProbe("lun-1").Ref };
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, ports), _factory.Absent(definition.Name))));
         var session = CreateTestProbe("session");
         target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
         var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
-        var lun1 = access.Luns[1];
-        await ClearUnitAttentionsAsync(session, lun1);
+        var controller = access.Luns[0];
+        Assert.Same(ports[1], access.Luns[1]);
+        await ClearUnitAttentionsAsync(session, controller);
 
-        target.Tell(new TargetActor.Configure(Runtime(definition.WithLun(Disk(2)))));
+        var grown = new Dictionary<ulong, IActorRef>(ports) { [2] = CreateTestProbe("lun-2").Ref };
+        target.Tell(new TargetActor.Configure(Runtime(definition.WithLun(Disk(2)), grown)));
         var changed = await session.ExpectMsgAsync<LunMapChanged>();
-        session.Send(lun1, TestUnitReady(100));
+        session.Send(controller, TestUnitReady(100));
         var answer = await session.ExpectMsgAsync<CommandComplete>();
 
         Assert.Equal([0UL, 1UL, 2UL], changed.Luns.Keys.Order());
-        Assert.Same(lun1, changed.Luns[1]);
+        Assert.Same(ports[1], changed.Luns[1]);
+        Assert.Same(controller, changed.Luns[0]);
         Assert.Equal(ScsiStatus.CheckCondition, answer.Status);
         var sense = answer.Sense.ToArray();
         Assert.Equal((UnitAttentionKey, (byte)0x3F, (byte)0x0E), ((byte)(sense[SenseKeyOffset] & 0x0F), sense[AscOffset], sense[AscqOffset]));
@@ -60,7 +66,7 @@ public sealed class TargetActorTests : NodeTestKit
     public async Task AnOfflineTargetRefusesLoginsAndIsNotListed()
     {
         var definition = Target(Disk(1)) with { State = TargetState.Offline };
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
 
         var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
         var listing = await target.Ask<TargetActor.Listing>(new TargetActor.GetListing(Initiator), Dilated(TimeSpan.FromSeconds(5)));
@@ -73,7 +79,7 @@ public sealed class TargetActorTests : NodeTestKit
     public async Task ARetiredTargetAsksItsSessionsToCloseAndStopsWhenTheyHaveEnded()
     {
         var definition = Target(Disk(1));
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition), _factory.Absent(definition.Name))));
+        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
         var session = CreateTestProbe("session");
         target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
         Watch(target);
@@ -100,19 +106,16 @@ public sealed class TargetActorTests : NodeTestKit
         Assert.Fail("TEST UNIT READY never returned GOOD");
     }
 
-    private static ExecuteCommand TestUnitReady(uint tag) => new(Nexus, 1, tag, TaskAttribute.Simple, new byte[6], ReadOnlyMemory<byte>.Empty, 0);
+    private static ExecuteCommand TestUnitReady(uint tag) => new(Nexus, 0, tag, TaskAttribute.Simple, new byte[6], ReadOnlyMemory<byte>.Empty, 0);
 
     private static TargetDefinition Target(LunDefinition lun) =>
         TargetDefinition.Create(1, TestNode.TargetName).WithLun(lun) with { InitiatorAddresses = ["ALL"] };
 
-    private LunDefinition Disk(ulong lun)
-    {
-        var volumeId = LunProvisioner.NewId();
-        _store.CreateVolume(volumeId, 1024 * 1024);
-        return new LunDefinition(lun, 1024 * 1024, 512, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, volumeId);
-    }
+    private static LunDefinition Disk(ulong lun) =>
+        new(lun, 1024 * 1024, 512, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, LunIds.NewId());
 
-    private TargetRuntime Runtime(TargetDefinition definition) => new(definition, [], null, _factory.Build(definition));
+    private TargetRuntime Runtime(TargetDefinition definition, IReadOnlyDictionary<ulong, IActorRef> ports) =>
+        new(definition, [], null, _factory.Controller(definition.Name), ports);
 
     protected override void Dispose(bool disposing)
     {

@@ -1,8 +1,12 @@
+using System.Text;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using IscsiCluster.Admin.Contracts.Editing;
+using IscsiCluster.Admin.Contracts.Json;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Admin.Server;
+using IscsiCluster.Node.Forwarding;
 using IscsiCluster.Node.Luns;
 using IscsiCluster.Node.Targets;
 using Microsoft.Extensions.Logging;
@@ -10,44 +14,120 @@ using Microsoft.Extensions.Logging;
 namespace IscsiCluster.Node.Administration;
 
 /// <summary>
-/// The one owner of the node's configuration. It applies admin requests one at a time
-/// (<see cref="ConfigurationEditor"/> decides, with the live facts only the node knows), creates, resizes
-/// and deletes volumes, stores the result before answering, then brings the target actors in line
-/// (<c>ConfigurationActor.Targets.cs</c>). Show answers come from here too.
+/// This node's copy of the cluster's configuration and everything it runs from it: target actors, its ports of the
+/// cluster's LUNs, its replicas, the portal's directory (<c>ConfigurationActor.Targets.cs</c>). The configuration itself
+/// belongs to the cluster (<see cref="ConfigurationOwner"/>): every published version replaces this copy, and an admin
+/// request that changes it is decided here (<see cref="ConfigurationEditor"/>, with the live facts only nodes know) and
+/// proposed to the owner as the next version, which is durable on a majority before the request is answered. Requests
+/// are applied one at a time; show answers come from here.
 /// </summary>
-public sealed partial class ConfigurationActor : ReceiveActor
+public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
 {
-    private readonly ConfigurationStore _store;
-    private readonly LunVolumes _volumes;
+    private const int ProposalAttempts = 5;
+
+    private readonly ConfigurationStore _cache;
     private readonly LunFactory _lunFactory;
     private readonly TargetDirectory _directory;
+    private readonly ClusterConfigurationView _view;
+    private readonly LunImporter _importer;
+    private readonly ClusterParts _cluster;
     private readonly NodeTimeouts _timeouts;
     private readonly ILogger _logger;
-    private ClusterConfiguration _configuration;
+    private ClusterConfiguration _configuration = ClusterConfiguration.Empty;
+    private long _version;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public ConfigurationActor(
-        ClusterConfiguration configuration,
-        ConfigurationStore store,
-        LunVolumes volumes,
+        ConfigurationStore cache,
         LunFactory lunFactory,
         TargetDirectory directory,
+        ClusterConfigurationView view,
+        LunImporter importer,
+        ClusterParts cluster,
         NodeTimeouts timeouts,
         ILogger logger)
     {
-        _configuration = configuration;
-        _store = store;
-        _volumes = volumes;
+        _cache = cache;
         _lunFactory = lunFactory;
         _directory = directory;
+        _view = view;
+        _importer = importer;
+        _cluster = cluster;
         _timeouts = timeouts;
         _logger = logger;
 
         // ReceiveAsync suspends the mailbox until a request is done: requests never interleave.
         ReceiveAsync<Apply>(HandleApplyAsync);
+        Receive<ConfigurationPublished>(published =>
+        {
+            if (published.Version > _version)
+            {
+                Adopt(published.Version, AdminJson.DeserializeConfiguration(Encoding.UTF8.GetString(published.Json)));
+            }
+            else if (!_view.Loaded.IsCompleted)
+            {
+                // The cluster confirms the copy this node started from: it is now authoritative here too.
+                Reconcile(_configuration, _configuration, fromCluster: true);
+            }
+        });
+        Receive<SubscribeAck>(_ => { });
+
+        // Until the first publication arrives, the configuration's owner is woken (wherever sharding starts it) every second.
+        Receive<WakeOwner>(_ =>
+        {
+            if (_view.Loaded.IsCompleted)
+            {
+                Timers.Cancel(WakeOwner.Instance);
+                return;
+            }
+
+            _cluster.ConfigurationRegion.Tell(WakeConfiguration.Instance);
+        });
         Receive<GetTargetNames>(_ => Sender.Tell(new TargetNames([.. _configuration.Targets.Select(t => t.Name)])));
+        ReceiveAsync<GetReadiness>(async _ =>
+        {
+            var replyTo = Sender;
+            var served = await Task.WhenAll(_ports.Values.Select(async port =>
+            {
+                try
+                {
+                    return await port.Ask<bool>(LunPort.IsServed.Any, _timeouts.Ask);
+                }
+                catch (AskTimeoutException)
+                {
+                    return false;
+                }
+            }));
+            replyTo.Tell(new Readiness(_view.Loaded.IsCompleted && served.All(s => s)));
+        });
     }
 
-    protected override void PreStart() => Reconcile(ClusterConfiguration.Empty, _configuration);
+    protected override void PreStart()
+    {
+        // The last configuration this node received serves until the cluster publishes a newer one.
+        // Without one, the node still keeps its replica of the configuration's volume, which a new cluster needs to start.
+        if (_cache.TryLoad(out var cached, out var version))
+        {
+            _version = version;
+            _configuration = cached;
+        }
+
+        Reconcile(ClusterConfiguration.Empty, _configuration, fromCluster: false);
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(ConfigurationPublished.Topic, Self));
+        Timers.StartPeriodicTimer(WakeOwner.Instance, WakeOwner.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Takes a newer version of the cluster's configuration: stores it as this node's copy and runs it.</summary>
+    private void Adopt(long version, ClusterConfiguration next)
+    {
+        var previous = _configuration;
+        _version = version;
+        _configuration = next;
+        _cache.Save(next, version);
+        Reconcile(previous, next, fromCluster: true);
+        NodeLog.ConfigurationAdopted(_logger, version, next.Targets.Count);
+    }
 
     private async Task HandleApplyAsync(Apply apply)
     {
@@ -63,7 +143,6 @@ public sealed partial class ConfigurationActor : ReceiveActor
         }
         catch (Exception e)
         {
-            // The configuration in memory is only replaced once stored, so a failure leaves it as it was.
             NodeLog.RequestFailed(_logger, e, apply.Request.ToString());
             response = AdmResponse.Failure(AdmError.UnknownError, "the node failed to apply the request; see its log");
         }
@@ -84,20 +163,118 @@ public sealed partial class ConfigurationActor : ReceiveActor
             return AdmResponse.Failure(AdmError.BackingStoreUnavailable, $"{backingStore}: give an absolute path (the node opens it, from its own working directory)");
         }
 
-        var sessions = await CollectSessionsAsync(cancellationToken);
-        var backingStoreSize = request is { Mode: AdmMode.LogicalUnit, Op: AdmOp.New, BackingStore: { } path }
-            ? BackingStoreSize.TryMeasure(path)
-            : null;
-        var context = new EditContext(sessions.Select(s => s.Tid).ToHashSet(), backingStoreSize);
-        var result = ConfigurationEditor.Apply(_configuration, request, context);
-        if (!result.Succeeded)
+        for (var attempt = 1; ; attempt++)
         {
-            return result.ToFailureResponse();
+            var sessions = await CollectSessionsAsync(cancellationToken);
+            // Whether a target has sessions is a question for every node: an initiator may be logged in through any portal.
+            var loggedIn = (await ClusterSessionsAsync(cancellationToken)).Values.SelectMany(s => s).Select(s => s.Tid).ToHashSet();
+            var backingStoreSize = request is { Mode: AdmMode.LogicalUnit, Op: AdmOp.New, BackingStore: { } path }
+                ? BackingStoreSize.TryMeasure(path)
+                : null;
+            var context = new EditContext(loggedIn, backingStoreSize);
+            var result = ConfigurationEditor.Apply(_configuration, request, context);
+            if (!result.Succeeded)
+            {
+                return result.ToFailureResponse();
+            }
+
+            if (!result.Changed)
+            {
+                return await ServeAsync(request, sessions, cancellationToken);
+            }
+
+            var next = WithVolumeIds(result.Configuration);
+            var outcome = await ProposeAsync(next, cancellationToken);
+            if (outcome.Accepted)
+            {
+                var previous = _configuration;
+                Adopt(outcome.Version, next);
+                NodeLog.ConfigurationChanged(_logger, request.ToString());
+                var imported = await ImportNewLunsAsync(previous, next, progress, cancellationToken);
+                await WaitForNewLunsAsync(previous, next, cancellationToken);
+                return imported;
+            }
+
+            if (outcome.Current is not { } current || attempt >= ProposalAttempts)
+            {
+                return AdmResponse.Failure(AdmError.UnknownError, outcome.Error ?? "the cluster's configuration changed under every attempt; try again");
+            }
+
+            // Another node changed the configuration first: decide again on the newer version.
+            Adopt(outcome.Version, AdminJson.DeserializeConfiguration(Encoding.UTF8.GetString(current)));
+        }
+    }
+
+    private async Task<ConfigurationProposalResult> ProposeAsync(ClusterConfiguration next, CancellationToken cancellationToken)
+    {
+        var json = Encoding.UTF8.GetBytes(AdminJson.Serialize(next));
+        try
+        {
+            return await _cluster.ConfigurationRegion.Ask<ConfigurationProposalResult>(
+                new ProposeConfiguration(_version, json), _timeouts.Proposal, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            return new ConfigurationProposalResult(false, _version, null,
+                "the cluster's configuration owner did not answer: is a majority of the nodes up?");
+        }
+    }
+
+    /// <summary>New LUNs get their cluster-wide id here, before anyone else sees them.</summary>
+    private static ClusterConfiguration WithVolumeIds(ClusterConfiguration configuration)
+    {
+        foreach (var target in configuration.Targets)
+        {
+            foreach (var lun in target.Luns.Where(l => l.VolumeId is null))
+            {
+                configuration = configuration.WithLunVolumeId(target.Tid, lun.Lun, LunIds.NewId());
+            }
         }
 
-        return result.Changed
-            ? await ChangeAsync(request, result.Configuration, progress, cancellationToken)
-            : await ServeAsync(request, sessions, cancellationToken);
+        return configuration;
+    }
+
+    /// <summary>Copies the backing store of every LUN this change added from a file, through the LUN's owner.</summary>
+    private async Task<AdmResponse> ImportNewLunsAsync(ClusterConfiguration previous, ClusterConfiguration next, IAdminProgress progress, CancellationToken cancellationToken)
+    {
+        var before = previous.Targets.SelectMany(t => t.Luns).Select(l => l.VolumeId).ToHashSet();
+        foreach (var target in next.Targets)
+        {
+            foreach (var lun in target.Luns.Where(l => l.Source == LunSource.Imported && !before.Contains(l.VolumeId)))
+            {
+                try
+                {
+                    await _importer.ImportAsync(_ports[lun.VolumeId!.Value], lun, _cluster.Self, progress, cancellationToken);
+                }
+                catch (LunImportException e)
+                {
+                    return AdmResponse.Failure(AdmError.ImportFailed, $"{e.Message}; LUN {lun.Lun} of tid {target.Tid} exists but holds only part of the file (delete it and try again)");
+                }
+            }
+        }
+
+        return AdmResponse.Ok();
+    }
+
+    /// <summary>
+    /// A command that adds or resizes LUNs returns once their owners serve (a few seconds: a new owner waits out the read
+    /// lease), so an initiator that logs in right after finds them ready; the change is durable either way.
+    /// </summary>
+    private async Task WaitForNewLunsAsync(ClusterConfiguration previous, ClusterConfiguration next, CancellationToken cancellationToken)
+    {
+        var before = previous.Targets.SelectMany(t => t.Luns).ToDictionary(l => l.VolumeId ?? 0, l => l.SizeBytes);
+        var changed = next.Targets.SelectMany(t => t.Luns)
+            .Where(l => l.VolumeId is { } id && (!before.TryGetValue(id, out var size) || size != l.SizeBytes) && _ports.ContainsKey(id))
+            .Select(l => (Port: _ports[l.VolumeId!.Value], Query: new LunPort.IsServed(ReplicatedLayout.ReplicatedBytes(l.SizeBytes))))
+            .ToList();
+        var deadline = DateTime.UtcNow + _timeouts.Proposal;
+        foreach (var (port, query) in changed)
+        {
+            while (DateTime.UtcNow < deadline && !await port.Ask<bool>(query, _timeouts.Ask, cancellationToken))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Read-only and live operations: show, stat, and ending a session or connection.</summary>
@@ -105,6 +282,8 @@ public sealed partial class ConfigurationActor : ReceiveActor
     {
         switch (request.Op)
         {
+            case AdmOp.Show when request.Mode == AdmMode.Cluster:
+                return await ShowClusterAsync(cancellationToken);
             case AdmOp.Show or AdmOp.Stat:
                 var luns = _configuration.Targets.SelectMany(_lunFactory.RuntimeInfo).ToList();
                 var payload = AdmPayload.ForShow(request, _configuration, sessions, luns);
@@ -136,93 +315,11 @@ public sealed partial class ConfigurationActor : ReceiveActor
         return closed.Count == 0 ? AdmResponse.Failure(missing, detail) : AdmResponse.Ok();
     }
 
-    /// <summary>A change: volumes first, then the stored configuration, then the running targets, then freed volumes.</summary>
-    private async Task<AdmResponse> ChangeAsync(AdmRequest request, ClusterConfiguration next, IAdminProgress progress, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<SessionInfo>> CollectSessionsAsync(CancellationToken cancellationToken) => _directory.SessionsAsync(cancellationToken);
+
+    private sealed class WakeOwner
     {
-        var created = new List<ulong>();
-        var resized = new List<(ulong VolumeId, long FromBytes, long ToBytes)>();
-        try
-        {
-            foreach (var (volumeId, fromBytes, toBytes) in Resizes(_configuration, next))
-            {
-                _volumes.Resize(volumeId, fromBytes, toBytes);
-                resized.Add((volumeId, fromBytes, toBytes));
-            }
-
-            foreach (var target in next.Targets)
-            {
-                foreach (var lun in target.Luns.Where(l => l.VolumeId is null))
-                {
-                    var volumeId = await _volumes.CreateAsync(lun, progress, cancellationToken);
-                    created.Add(volumeId);
-                    next = next.WithLunVolumeId(target.Tid, lun.Lun, volumeId);
-                    NodeLog.LunReady(_logger, target.Tid, target.Name, lun.Lun, lun.SizeBytes, lun.BlockSize, volumeId);
-                }
-            }
-
-            // Durable before the command returns (ARCHITECTURE invariant 5).
-            _store.Save(next);
-        }
-        catch (Exception e)
-        {
-            foreach (var volumeId in created)
-            {
-                _volumes.Delete(volumeId);
-            }
-
-            // Back to the size the stored configuration names (data a shrink freed stays freed).
-            foreach (var (volumeId, fromBytes, toBytes) in resized)
-            {
-                _volumes.Resize(volumeId, toBytes, fromBytes);
-            }
-
-            if (e is LunImportException import)
-            {
-                return AdmResponse.Failure(AdmError.ImportFailed, import.Message);
-            }
-
-            throw;
-        }
-
-        var previous = _configuration;
-        _configuration = next;
-        Reconcile(previous, next);
-        var kept = next.Targets.SelectMany(t => t.Luns).Select(l => l.VolumeId).ToHashSet();
-        foreach (var freed in previous.Targets.SelectMany(t => t.Luns).Select(l => l.VolumeId).OfType<ulong>().Where(id => !kept.Contains(id)))
-        {
-            _volumes.Delete(freed);
-        }
-
-        NodeLog.ConfigurationChanged(_logger, request.ToString());
-        return AdmResponse.Ok();
-    }
-
-    /// <summary>The volumes of LUNs whose size differs between <paramref name="previous"/> and <paramref name="next"/> (logicalunit update size=).</summary>
-    private static IEnumerable<(ulong VolumeId, long FromBytes, long ToBytes)> Resizes(ClusterConfiguration previous, ClusterConfiguration next)
-    {
-        var sizes = previous.Targets.SelectMany(t => t.Luns)
-            .Where(l => l.VolumeId is not null)
-            .ToDictionary(l => l.VolumeId!.Value, l => l.SizeBytes);
-        foreach (var lun in next.Targets.SelectMany(t => t.Luns))
-        {
-            if (lun.VolumeId is { } id && sizes.TryGetValue(id, out var before) && before != lun.SizeBytes)
-            {
-                yield return (id, before, lun.SizeBytes);
-            }
-        }
-    }
-
-    private async Task<IReadOnlyList<SessionInfo>> CollectSessionsAsync(CancellationToken cancellationToken)
-    {
-        var sessions = new List<SessionInfo>();
-        foreach (var target in _targets.Values)
-        {
-            // A target that does not answer has no session anyone can use.
-            var list = await TryAskAsync<TargetActor.SessionList>(target, TargetActor.GetSessions.Instance, cancellationToken);
-            sessions.AddRange(list?.Sessions ?? []);
-        }
-
-        return sessions;
+        public static readonly WakeOwner Instance = new();
     }
 
     /// <summary>Applies one admin request; the answer is an <see cref="AdmResponse"/>.</summary>
@@ -231,7 +328,7 @@ public sealed partial class ConfigurationActor : ReceiveActor
     /// <param name="CancellationToken">Cancelled when the node stops.</param>
     public sealed record Apply(AdmRequest Request, IAdminProgress Progress, CancellationToken CancellationToken);
 
-    /// <summary>Asks for the names of the configured targets (answered once the target actors exist).</summary>
+    /// <summary>Asks for the names of the configured targets.</summary>
     public sealed record GetTargetNames
     {
         public static readonly GetTargetNames Instance = new();
@@ -241,9 +338,25 @@ public sealed partial class ConfigurationActor : ReceiveActor
         }
     }
 
+    /// <summary>Asks whether the node serves the cluster's configuration and reaches a serving owner of every LUN.</summary>
+    public sealed class GetReadiness
+    {
+        public static readonly GetReadiness Instance = new();
+
+        private GetReadiness()
+        {
+        }
+    }
+
+    public sealed record Readiness(bool Ready);
+
     /// <summary>The configured targets, in tid order.</summary>
     public sealed record TargetNames(IReadOnlyList<string> Names);
 }
 
-/// <summary>How long the node waits for its actors, and for the sessions of a deleted target to log out.</summary>
-public sealed record NodeTimeouts(TimeSpan Ask, TimeSpan RetireGrace);
+/// <summary>How long the node waits for its actors, for the configuration's owner, and for the sessions of a deleted target to log out.</summary>
+public sealed record NodeTimeouts(TimeSpan Ask, TimeSpan RetireGrace)
+{
+    /// <summary>How long a proposed change may take to become durable on a majority.</summary>
+    public TimeSpan Proposal { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -6,15 +6,16 @@ using IscsiCluster.Node.Luns;
 namespace IscsiCluster.Node.Administration;
 
 /// <summary>
-/// The first configuration of a node whose store holds none: the HOCON <c>iscsi-cluster.targets</c>
-/// list, with tids 1..N in list order and the accounts each target names (see reference.conf).
+/// The first configuration of a new cluster: the HOCON <c>iscsi-cluster.targets</c> list of the node that
+/// owns the configuration when it is first needed, with tids 1..N in list order, the accounts each target
+/// names (see reference.conf) and a fresh cluster-wide id for every LUN.
 /// </summary>
 public static class ConfigurationSeed
 {
     private const string Path = "iscsi-cluster.targets";
 
     /// <exception cref="NodeConfigurationException">The list cannot be expressed as a configuration (a name tgtadm refuses, one user with two passwords).</exception>
-    public static ClusterConfiguration FromSettings(IReadOnlyList<TargetSettings> targets, LunProvisioner provisioner)
+    public static ClusterConfiguration FromSettings(IReadOnlyList<TargetSettings> targets)
     {
         var accounts = new List<AccountDefinition>();
         var configuration = ClusterConfiguration.Empty;
@@ -28,13 +29,9 @@ public static class ConfigurationSeed
 
             var incoming = target.IncomingAccounts.Select(a => AddAccount(accounts, a.User, a.Secret, index)).ToList();
             var outgoing = target.OutgoingAccount is { } account ? AddAccount(accounts, account.User, account.Secret, index) : null;
-            var luns = target.Luns.Select(lun =>
-            {
-                // Volumes the store already knows under this target and LUN (a store from before the
-                // configuration was kept) are adopted, so their data and identity are kept.
-                var volume = provisioner.Provision(target.Name, lun);
-                return new LunDefinition(lun.Lun, lun.SizeBytes, lun.BlockSize, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, volume.VolumeId);
-            }).ToList();
+            var luns = target.Luns
+                .Select(lun => new LunDefinition(lun.Lun, lun.SizeBytes, lun.BlockSize, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, LunIds.NewId()))
+                .ToList();
 
             configuration = configuration.WithTarget(new TargetDefinition(
                 index + 1,

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using IscsiCluster.Admin.Contracts.Json;
@@ -8,21 +9,24 @@ using IscsiCluster.Storage;
 namespace IscsiCluster.Node.Administration;
 
 /// <summary>
-/// Keeps the cluster configuration in the node's store, as one JSON document under one metadata
-/// key: a RocksDB put is atomic, and it is synced before <see cref="Save"/> returns, so an admin
-/// command that returned is never forgotten (ARCHITECTURE invariant 5).
+/// This node's copy of the cluster's configuration and its version, in the node's store: what the node serves from at
+/// start, until the cluster publishes a newer version. The configuration itself belongs to the cluster
+/// (<see cref="ConfigurationOwner"/>); this copy is never proposed back.
 /// </summary>
 public sealed class ConfigurationStore(BlockStore store)
 {
-    /// <summary>The metadata key of the configuration document.</summary>
     public const string Key = "cluster/configuration";
+    public const string VersionKey = "cluster/configuration-version";
 
-    /// <summary>The stored configuration, or false when the store never held one.</summary>
-    /// <exception cref="NodeConfigurationException">The stored document is damaged.</exception>
-    public bool TryLoad(out ClusterConfiguration configuration)
+    /// <summary>
+    /// The copy and its version; false when the node has none. A configuration stored without a version was written by
+    /// a single-node release, whose volumes this version does not read: it is ignored (the node logs it).
+    /// </summary>
+    public bool TryLoad(out ClusterConfiguration configuration, out long version)
     {
         configuration = ClusterConfiguration.Empty;
-        if (!store.TryGetMetadata(Key, out var bytes))
+        version = 0;
+        if (!store.TryGetMetadata(Key, out var bytes) || !store.TryGetMetadata(VersionKey, out var versionBytes) || versionBytes.Length != 8)
         {
             return false;
         }
@@ -30,6 +34,7 @@ public sealed class ConfigurationStore(BlockStore store)
         try
         {
             configuration = AdminJson.DeserializeConfiguration(Encoding.UTF8.GetString(bytes));
+            version = BinaryPrimitives.ReadInt64BigEndian(versionBytes);
             return true;
         }
         catch (JsonException e)
@@ -38,7 +43,14 @@ public sealed class ConfigurationStore(BlockStore store)
         }
     }
 
-    /// <summary>Replaces the stored configuration; returns once it is synced to disk.</summary>
-    public void Save(ClusterConfiguration configuration) =>
-        store.PutMetadata(Key, Encoding.UTF8.GetBytes(AdminJson.Serialize(configuration)), sync: true);
+    /// <summary>Whether the store holds a configuration of the single-node release (no version).</summary>
+    public bool HoldsSingleNodeConfiguration => store.TryGetMetadata(Key, out _) && !store.TryGetMetadata(VersionKey, out _);
+
+    public void Save(ClusterConfiguration configuration, long version)
+    {
+        var versionBytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(versionBytes, version);
+        store.PutMetadata(Key, Encoding.UTF8.GetBytes(AdminJson.Serialize(configuration)), sync: false);
+        store.PutMetadata(VersionKey, versionBytes, sync: true);
+    }
 }

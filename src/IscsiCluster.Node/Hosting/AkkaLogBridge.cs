@@ -47,7 +47,9 @@ internal sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMe
     {
         if (!_loggers.TryGetValue(logEvent.LogClass, out var logger))
         {
-            logger = _loggerFactory.CreateLogger(logEvent.LogClass.FullName ?? logEvent.LogClass.Name);
+            // Akka logs from plain strings under a placeholder class: those lines go under "Akka".
+            var category = logEvent.LogClass == typeof(DummyClassForStringSources) ? "Akka" : logEvent.LogClass.FullName ?? logEvent.LogClass.Name;
+            logger = _loggerFactory.CreateLogger(category);
             _loggers[logEvent.LogClass] = logger;
         }
 

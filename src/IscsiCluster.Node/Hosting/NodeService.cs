@@ -38,17 +38,13 @@ internal sealed class NodeService(
     /// <summary>The management endpoint, once open.</summary>
     public ManagementEndpoint Management => _management ?? throw new InvalidOperationException("the management endpoint is not open");
 
-    /// <summary>The targets this node served when it started.</summary>
-    public IReadOnlyList<string> TargetNames { get; private set; } = [];
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var system = services.GetRequiredService<ActorSystem>();
         var configuration = await services.GetRequiredService<IRequiredActor<ConfigurationActor>>().GetAsync(cancellationToken);
 
-        // Targets exist before the portal opens, so the first login already finds them.
-        var names = await configuration.Ask<ConfigurationActor.TargetNames>(ConfigurationActor.GetTargetNames.Instance, NodeHost.AskTimeout, cancellationToken);
-        TargetNames = names.Names;
+        // The targets of the node's last configuration exist before the portal opens, so the first login already finds them.
+        await configuration.Ask<ConfigurationActor.TargetNames>(ConfigurationActor.GetTargetNames.Instance, NodeHost.AskTimeout, cancellationToken);
         var portal = new IscsiPortal(iscsi, system, directory, loggerFactory);
         try
         {
@@ -88,9 +84,26 @@ internal sealed class NodeService(
         }
     }
 
-    /// <summary>The TargetAddress values SendTargets gives this initiator: this portal, by the address it can reach.</summary>
-    public IReadOnlyList<string> AddressesFor(InitiatorContext initiator) =>
-        [FormatTargetAddress(AddressFor(PortalEndPoint, initiator), iscsi.TargetPortalGroupTag)];
+    /// <summary>
+    /// The TargetAddress values SendTargets gives this initiator: every live node's portal with its portal group tag (the
+    /// node's number), so multipath finds every path; a node alone gives its own portal, by the address the initiator
+    /// reached it by.
+    /// </summary>
+    public IReadOnlyList<string> AddressesFor(InitiatorContext initiator)
+    {
+        var cluster = services.GetRequiredService<NodeCluster>();
+        if (cluster.Settings.IsSingleNode)
+        {
+            return [FormatTargetAddress(AddressFor(PortalEndPoint, initiator), iscsi.TargetPortalGroupTag)];
+        }
+
+        return
+        [
+            .. cluster.Settings.Nodes
+                .Where(n => n.Number == cluster.Settings.Self || cluster.View.StateOf(n.Number) == Cluster.Membership.NodeState.Up)
+                .Select(n => FormatTargetAddress(n.Number == cluster.Settings.Self ? PortalEndPoint : n.Portal, (ushort)n.Number)),
+        ];
+    }
 
     /// <summary>A portal bound to every address is announced by the address this initiator connected to.</summary>
     private static IPEndPoint AddressFor(IPEndPoint listening, InitiatorContext initiator)

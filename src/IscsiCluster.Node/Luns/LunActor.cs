@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using IscsiCluster.Cluster.Replication;
 using IscsiCluster.Scsi;
 using IscsiCluster.Scsi.Sam;
 using IscsiCluster.Scsi.Sense;
@@ -7,104 +9,122 @@ using Microsoft.Extensions.Logging;
 namespace IscsiCluster.Node.Luns;
 
 /// <summary>
-/// One logical unit as an actor: it runs the SCSI engine for that unit one command at a
-/// time, so a session reaches a LUN only by message and the LUN's state (unit attentions,
-/// reservations, mode pages) has exactly one writer. The one exception is the medium read of a
-/// SIMPLE READ (<see cref="IScsiUnit.MayOverlap"/>): once its checks are done the actor moves on
-/// while the read completes, so one LUN's reads use every core. Task management waits for those
-/// reads, so a function is still answered only after every command that came before it.
-/// Later milestones move it between nodes.
+/// One logical unit as an actor: it runs the SCSI engine for that unit, so a session reaches a LUN only by message and
+/// the LUN's state (unit attentions, reservations, mode pages) has exactly one writer. For a replicated disk it is the
+/// LUN's owner (a sharded entity): its writes complete once a majority of replicas has them, which the replication
+/// protocol reports back through this actor's mailbox (<see cref="LunReplication"/>).
 /// <para>
-/// A SIMPLE WRITE overlaps too: with a <see cref="GroupCommit"/> its data is staged, and the
-/// actor commits what is staged once it reaches a message it sent itself after the first of
-/// those writes, so the writes that queued in its mailbox meanwhile share one RocksDB write.
-/// Anything that waits for earlier commands, or runs on its own, commits first.
+/// A SIMPLE READ or WRITE (<see cref="IScsiUnit.MayOverlap"/>) overlaps later commands: once its checks are done the
+/// actor moves on while the medium works. The writes such commands stage while the actor handles its mailbox are
+/// submitted together when it reaches the note it sent itself after the first of them (group commit: one log entry
+/// group, one RocksDB write per replica). Every other command, and task management, runs alone: the actor waits for
+/// the overlapping commands before it starts, and stashes later commands until it has answered (Akka's Become and
+/// Stash; the protocol's messages keep flowing meanwhile, so a command waiting for its writes is never starved).
 /// </para>
 /// </summary>
-public sealed class LunActor : ReceiveActor
+public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
+    private static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(2);
+
     private readonly IScsiUnit _unit;
     private readonly ILogger _logger;
+    private readonly LunReplication? _replication;
+    private readonly TimeSpan _tick;
     private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
-    private readonly OverlapTracker _overlapping = new();
-    private readonly GroupCommit? _groupCommit;
-    private bool _commitQueued;
+    private int _overlapping;
+    private Exclusive? _exclusive;
 
-    public LunActor(IScsiUnit unit, ILogger logger, GroupCommit? groupCommit = null)
+    /// <param name="replication">For a replicated disk: the owner's side of its replication; null for a unit of this node only.</param>
+    /// <param name="tick">How often the replication protocol's timers run.</param>
+    public LunActor(IScsiUnit unit, ILogger logger, LunReplication? replication = null, TimeSpan tick = default)
     {
         _unit = unit;
         _logger = logger;
-        _groupCommit = groupCommit;
-        Receive<ExecuteCommand>(StartOverlapping, _unit.MayOverlap);
-        Receive<CommitStagedWrites>(_ =>
+        _replication = replication;
+        _tick = tick > TimeSpan.Zero ? tick : TimeSpan.FromMilliseconds(20);
+        Become(Ready);
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        if (_replication is not null)
         {
-            _commitQueued = false;
-            _groupCommit?.Commit();
-        });
-        ReceiveAsync<ExecuteCommand>(HandleExecuteAsync);
-        Receive<OverlappedDone>(done =>
-        {
-            if (_counters.TryGetValue(done.Command.Nexus.InitiatorPortName, out var counters))
-            {
-                counters.Done(done.Command, done.Result);
-            }
-        });
-        ReceiveAsync<TaskManagementRequest>(async request =>
-        {
-            var replyTo = Sender;
-            _groupCommit?.Commit();
-            await _overlapping.WhenIdle();
-            replyTo.Tell(_unit.Manage(request), Self);
-        });
+            _replication.Start(Self, (DiskUnit)_unit);
+            Timers.StartPeriodicTimer(ReplicationTick.Instance, ReplicationTick.Instance, _tick);
+            Timers.StartPeriodicTimer(AnnounceTick.Instance, AnnounceTick.Instance, AnnounceInterval);
+        }
+    }
+
+    /// <summary>A stopping owner fails what it has not had acknowledged; the initiator retries on the next owner.</summary>
+    protected override void PostStop() => _replication?.Stop();
+
+    private void Ready()
+    {
+        Receive<ExecuteCommand>(StartOverlapping, command => _unit.MayOverlap(command));
+        Receive<ExecuteCommand>(command => BeginExclusive(command, Sender));
+        Receive<TaskManagementRequest>(request => BeginExclusive(request, Sender));
         Receive<NexusLost>(lost =>
         {
             _unit.OnNexusLost(lost.Nexus);
             _counters.Remove(lost.Nexus.InitiatorPortName);
         });
         Receive<SetInventory>(inventory => _unit.SetInventory(inventory.Luns));
+        Receive<PortGroupsChanged>(_ => _replication?.CheckGroups());
+        Receive<Restart>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Receive<Resize>(resize => _replication?.Resize(resize.ReplicatedBytes));
+        Always();
+    }
+
+    private void Exclusively()
+    {
+        // Whatever touches the unit waits: the exclusive command may be running on another thread right now.
+        Receive<ExecuteCommand>(_ => Stash.Stash());
+        Receive<TaskManagementRequest>(_ => Stash.Stash());
+        Receive<NexusLost>(_ => Stash.Stash());
+        Receive<SetInventory>(_ => Stash.Stash());
+        Receive<PortGroupsChanged>(_ => Stash.Stash());
+        Receive<Restart>(_ => Stash.Stash());
+        Receive<Resize>(_ => Stash.Stash());
+        Receive<ExclusiveDone>(FinishExclusive);
+        Always();
+    }
+
+    /// <summary>What the actor handles in every state: the replication protocol, its own notes, statistics.</summary>
+    private void Always()
+    {
+        Receive<CommitStagedWrites>(_ => _replication?.Volume.CommitStaged());
+        Receive<OwnerInput>(input => _replication?.Volume.Handle(input));
+        Receive<ReplicationTick>(_ => _replication?.Volume.Tick());
+        Receive<AnnounceTick>(_ => _replication?.Announce());
+        Receive<Administration.WakeLun>(_ => _replication?.Announce());
+        Receive<OverlappedDone>(done =>
+        {
+            if (_counters.TryGetValue(done.Command.Nexus.InitiatorPortName, out var counters))
+            {
+                counters.Done(done.Command, done.Result);
+            }
+
+            _overlapping--;
+            StartExclusiveWhenIdle();
+        });
+        Receive<GetOwnerStatus>(query => Sender.Tell(_replication?.Report() ?? new OwnerStatusReport(query.LunId, 0, "absent", 0, -1, [])));
         Receive<GetStatistics>(_ => Sender.Tell(new Statistics(_counters.ToDictionary(c => c.Key, c => c.Value.Snapshot(), StringComparer.Ordinal))));
     }
 
-    private async Task HandleExecuteAsync(ExecuteCommand command)
-    {
-        var replyTo = Sender;
-        var counters = CountersOf(command);
-        counters.Submitted(command);
-
-        // Staged writes complete only once committed: before the actor waits, nothing may stay staged.
-        _groupCommit?.Commit();
-        if (command.Attribute == TaskAttribute.Ordered)
-        {
-            // SAM-5 task attributes: an ORDERED task starts only after every older task has ended.
-            await _overlapping.WhenIdle();
-        }
-
-        var result = await RunAsync(command);
-        counters.Done(command, result);
-        replyTo.Tell(result, Self);
-    }
-
     /// <summary>
-    /// Starts a command that may overlap later ones. When its read does not finish at once, the
-    /// answer goes to the session from the thread the read ends on, and the counters follow by
-    /// message, since only the actor touches them.
+    /// Starts a command that may overlap later ones. When it does not finish at once, its answer goes to the session from
+    /// the thread it ends on (the store's, or this actor's when its writes are acknowledged), and the counters follow by message.
     /// </summary>
     private void StartOverlapping(ExecuteCommand command)
     {
         var replyTo = Sender;
         var counters = CountersOf(command);
         counters.Submitted(command);
-        ValueTask<CommandComplete> running;
-        _groupCommit?.BeginStaging();
-        try
-        {
-            running = RunAsync(command);
-        }
-        finally
-        {
-            _groupCommit?.EndStaging();
-        }
-
+        var running = RunAsync(command);
         if (running.IsCompleted)
         {
             var result = running.Result;
@@ -113,47 +133,117 @@ public sealed class LunActor : ReceiveActor
             return;
         }
 
-        _overlapping.Enter();
+        _overlapping++;
         _ = FinishOverlappingAsync(command, running, replyTo, Self);
-        if (!_commitQueued && _groupCommit is { HasStaged: true })
-        {
-            // Behind the commands already in the mailbox: the writes among them join the group.
-            _commitQueued = true;
-            Self.Tell(CommitStagedWrites.Instance);
-        }
     }
 
-    /// <summary>Staged writes were accepted: a stopping LUN still puts them in the store.</summary>
-    protected override void PostStop() => _groupCommit?.Commit();
-
     /// <summary>
-    /// Answers an overlapping command from the thread its medium operation ends on. It runs outside the
-    /// actor, where Akka's <c>Self</c> is not available, so the actor's reference comes as <paramref name="self"/>.
+    /// Answers an overlapping command where its medium operation ends. It runs outside the actor, where Akka's <c>Self</c>
+    /// is not available, so the actor's reference comes as <paramref name="self"/>.
     /// </summary>
-    private async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo, IActorRef self)
+    private static async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo, IActorRef self)
     {
         var result = await running;
         replyTo.Tell(result, self);
-        _overlapping.Exit();
         self.Tell(new OverlappedDone(command, result), ActorRefs.NoSender);
     }
 
-    /// <summary>Runs one command; a failing backing store ends only that command (ARCHITECTURE invariant 7).</summary>
+    /// <summary>SAM-5: a command that is not a SIMPLE medium transfer starts only once those before it have ended.</summary>
+    private void BeginExclusive(object request, IActorRef replyTo)
+    {
+        if (request is ExecuteCommand command)
+        {
+            CountersOf(command).Submitted(command);
+        }
+
+        _exclusive = new Exclusive(request, replyTo);
+        BecomeStacked(Exclusively);
+        StartExclusiveWhenIdle();
+    }
+
+    private void StartExclusiveWhenIdle()
+    {
+        if (_exclusive is not { Started: false } exclusive || _overlapping > 0)
+        {
+            return;
+        }
+
+        exclusive.Started = true;
+        if (exclusive.Request is TaskManagementRequest management)
+        {
+            Self.Tell(new ExclusiveDone(_unit.Manage(management)));
+            return;
+        }
+
+        var command = (ExecuteCommand)exclusive.Request;
+        var running = RunAsync(command);
+        var saved = running.IsCompleted ? _replication?.State.TakePendingWrite() : null;
+        if (running.IsCompleted && saved is null)
+        {
+            FinishExclusive(new ExclusiveDone(running.Result));
+            return;
+        }
+
+        _ = CompleteExclusiveAsync(running, saved, _replication, Self);
+    }
+
+    /// <summary>Waits for the command and, when it saved unit state, for that state to be on a majority.</summary>
+    private static async Task CompleteExclusiveAsync(ValueTask<CommandComplete> running, Task? saved, LunReplication? replication, IActorRef self)
+    {
+        var result = await running;
+        if ((saved ?? replication?.State.TakePendingWrite()) is { } pending)
+        {
+            try
+            {
+                await pending;
+            }
+            catch (ReplicationUnavailableException)
+            {
+                result = NotReady(result.TaskTag);
+            }
+        }
+
+        self.Tell(new ExclusiveDone(result), ActorRefs.NoSender);
+    }
+
+    private void FinishExclusive(ExclusiveDone done)
+    {
+        var exclusive = _exclusive!;
+        _exclusive = null;
+        if (exclusive.Request is ExecuteCommand command && done.Result is CommandComplete complete)
+        {
+            CountersOf(command).Done(command, complete);
+        }
+
+        exclusive.ReplyTo.Tell(done.Result, Self);
+        UnbecomeStacked();
+        Stash.UnstashAll();
+    }
+
+    /// <summary>
+    /// Runs one command. A failing backing store ends only that command (ARCHITECTURE invariant 7); a replicated write
+    /// the cluster could not acknowledge ends with NOT READY, ASYMMETRIC ACCESS STATE TRANSITION, which initiators retry.
+    /// </summary>
     private async ValueTask<CommandComplete> RunAsync(ExecuteCommand command)
     {
         try
         {
             return await _unit.ExecuteAsync(command);
         }
+        catch (ReplicationUnavailableException)
+        {
+            return NotReady(command.TaskTag);
+        }
         catch (Exception e)
         {
-            // A failing backing store ends this one command with a CHECK CONDITION; the LUN
-            // actor and every other command carry on.
             NodeLog.CommandFailed(_logger, command.Lun, command.TaskTag, e);
             return new CommandComplete(
                 command.TaskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.InternalTargetFailure), 0);
         }
     }
+
+    private static CommandComplete NotReady(uint taskTag) =>
+        new(taskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.AsymmetricAccessStateTransition), 0);
 
     private IoCounters CountersOf(ExecuteCommand command)
     {
@@ -165,8 +255,17 @@ public sealed class LunActor : ReceiveActor
         return counters;
     }
 
-    /// <summary>The actor's note to itself to commit the writes staged so far.</summary>
-    private sealed record CommitStagedWrites
+    private sealed class Exclusive(object request, IActorRef replyTo)
+    {
+        public object Request { get; } = request;
+
+        public IActorRef ReplyTo { get; } = replyTo;
+
+        public bool Started { get; set; }
+    }
+
+    /// <summary>The actor's note to itself to submit the writes staged so far (sent by <see cref="LunReplication"/>).</summary>
+    public sealed class CommitStagedWrites
     {
         public static readonly CommitStagedWrites Instance = new();
 
@@ -175,8 +274,44 @@ public sealed class LunActor : ReceiveActor
         }
     }
 
+    /// <summary>The cluster's membership changed: the LUN's port groups may have too.</summary>
+    public sealed class PortGroupsChanged
+    {
+        public static readonly PortGroupsChanged Instance = new();
+
+        private PortGroupsChanged()
+        {
+        }
+    }
+
+    /// <summary>The LUN left the configuration: its owner passivates (a later wake finds it absent).</summary>
+    public sealed class Restart
+    {
+        public static readonly Restart Instance = new();
+
+        private Restart()
+        {
+        }
+    }
+
+    /// <summary>The LUN's size changed: its replicated address space becomes <paramref name="ReplicatedBytes"/>.</summary>
+    public sealed record Resize(long ReplicatedBytes);
+
+    private sealed class AnnounceTick
+    {
+        public static readonly AnnounceTick Instance = new();
+    }
+
+    private sealed class ReplicationTick
+    {
+        public static readonly ReplicationTick Instance = new();
+    }
+
     /// <summary>An overlapping command was answered; the actor counts it.</summary>
     private sealed record OverlappedDone(ExecuteCommand Command, CommandComplete Result);
+
+    /// <summary>The exclusive command or task management function ended with <paramref name="Result"/>.</summary>
+    private sealed record ExclusiveDone(object Result);
 
     /// <summary>The LUN numbers of the unit's target, for REPORT LUNS.</summary>
     public sealed record SetInventory(IReadOnlyList<ulong> Luns);

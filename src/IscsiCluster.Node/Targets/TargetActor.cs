@@ -16,11 +16,10 @@ namespace IscsiCluster.Node.Targets;
 public sealed partial class TargetActor : ReceiveActor, IWithTimers
 {
     private readonly Props _absentLunProps;
-    private readonly Dictionary<ulong, (LunSpec Spec, IActorRef Actor)> _lunActors = [];
     private TargetRuntime _runtime;
     private FrozenDictionary<ulong, IActorRef> _luns = FrozenDictionary<ulong, IActorRef>.Empty;
     private IActorRef _absentLun = ActorRefs.Nobody;
-    private long _generation;
+    private IActorRef _controller = ActorRefs.Nobody;
 
     /// <summary>The retirement deadline's timer; Akka cancels it when the target stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -43,58 +42,34 @@ public sealed partial class TargetActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         _absentLun = Context.ActorOf(_absentLunProps, "absent-lun");
+        _controller = Context.ActorOf(_runtime.Controller, "lun-0");
         Apply(_runtime);
     }
 
-    /// <summary>Starts, replaces and stops LUN actors to match <paramref name="runtime"/>; the rest applies to the next login.</summary>
+    /// <summary>
+    /// Serves the LUN map of <paramref name="runtime"/>: LUN 0 is this target's controller (a child, node-local), the
+    /// others are this node's ports of the cluster's LUNs. A changed map goes to every session and owes each nexus REPORTED
+    /// LUNS DATA HAS CHANGED (the owners of the disk LUNs raise it from the configuration); the rest applies to the next login.
+    /// </summary>
     private void Apply(TargetRuntime runtime)
     {
         _runtime = runtime;
-        var changed = false;
-        foreach (var (lun, running) in _lunActors.ToList())
-        {
-            if (!runtime.Luns.TryGetValue(lun, out var wanted) || running.Spec.IsReplacedBy(wanted))
-            {
-                Context.Stop(running.Actor);
-                _lunActors.Remove(lun);
-                changed = true;
-            }
-            else
-            {
-                // A resized LUN keeps its actor (see LunSpec.IsReplacedBy); later changes compare with its new definition.
-                _lunActors[lun] = (wanted, running.Actor);
-            }
-        }
-
-        foreach (var (lun, spec) in runtime.Luns)
-        {
-            if (!_lunActors.ContainsKey(lun))
-            {
-                _lunActors[lun] = (spec, Context.ActorOf(spec.Props, $"lun-{lun}-{++_generation}"));
-                changed = true;
-            }
-        }
-
-        if (!changed)
+        var map = new Dictionary<ulong, IActorRef>(runtime.Luns) { [0] = _controller };
+        if (_luns.Count == map.Count && map.All(l => _luns.TryGetValue(l.Key, out var actor) && actor.Equals(l.Value)))
         {
             return;
         }
 
-        _luns = _lunActors.ToFrozenDictionary(l => l.Key, l => l.Value.Actor);
+        _luns = map.ToFrozenDictionary();
 
-        // SPC-4 6.33: every unit learns the new inventory; a unit whose inventory changes owes each
-        // nexus REPORTED LUNS DATA HAS CHANGED (3Fh/0Eh), which the SCSI layer raises.
+        // SPC-4 6.33: the controller and the absent-LUN actor learn the new inventory.
         var inventory = new LunActor.SetInventory([.. _luns.Keys.Order()]);
-        foreach (var lun in _luns.Values)
-        {
-            lun.Tell(inventory);
-        }
-
+        _controller.Tell(inventory);
         _absentLun.Tell(inventory);
-        var map = new LunMapChanged(_luns);
+        var changed = new LunMapChanged(_luns);
         foreach (var session in _sessions.Keys)
         {
-            session.Tell(map);
+            session.Tell(changed);
         }
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Iscsi.Targets;
 
 namespace IscsiCluster.Node.Targets;
@@ -12,10 +13,10 @@ namespace IscsiCluster.Node.Targets;
 /// </summary>
 public sealed class TargetDirectory(Func<InitiatorContext, IReadOnlyList<string>> portalAddresses, TimeSpan askTimeout) : ITargetDirectory
 {
-    private volatile Snapshot _snapshot = new(new Dictionary<string, IActorRef>(), new DiscoveryAccess([], null));
+    private volatile Snapshot _snapshot = new(new Dictionary<string, IActorRef>(), [], new DiscoveryAccess([], null));
 
     /// <summary>Replaces the targets and discovery accounts that logins from now on see.</summary>
-    public void Publish(IEnumerable<KeyValuePair<string, IActorRef>> targets, DiscoveryAccess discovery)
+    public void Publish(IReadOnlyList<KeyValuePair<string, IActorRef>> targets, DiscoveryAccess discovery)
     {
         var byName = new Dictionary<string, IActorRef>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, target) in targets)
@@ -24,7 +25,7 @@ public sealed class TargetDirectory(Func<InitiatorContext, IReadOnlyList<string>
             byName.TryAdd(name, target);
         }
 
-        _snapshot = new Snapshot(byName, discovery);
+        _snapshot = new Snapshot(byName, [.. targets.Select(t => t.Value)], discovery);
     }
 
     public async ValueTask<IReadOnlyList<TargetListing>> ListTargetsAsync(InitiatorContext initiator, CancellationToken cancellationToken)
@@ -54,6 +55,19 @@ public sealed class TargetDirectory(Func<InitiatorContext, IReadOnlyList<string>
     public ValueTask<DiscoveryAccess> GetDiscoveryAccessAsync(InitiatorContext initiator, CancellationToken cancellationToken)
         => ValueTask.FromResult(_snapshot.Discovery);
 
+    /// <summary>The live sessions of every target of this node (a target that does not answer has none anyone can use).</summary>
+    public async Task<IReadOnlyList<SessionInfo>> SessionsAsync(CancellationToken cancellationToken)
+    {
+        var sessions = new List<SessionInfo>();
+        foreach (var target in _snapshot.All)
+        {
+            var list = await TryAskAsync<TargetActor.SessionList>(target, TargetActor.GetSessions.Instance, cancellationToken);
+            sessions.AddRange(list?.Sessions ?? []);
+        }
+
+        return sessions;
+    }
+
     /// <summary>A target deleted between the snapshot and the question no longer answers: it is then treated as absent.</summary>
     private async ValueTask<T?> TryAskAsync<T>(IActorRef target, object question, CancellationToken cancellationToken)
         where T : class
@@ -68,5 +82,5 @@ public sealed class TargetDirectory(Func<InitiatorContext, IReadOnlyList<string>
         }
     }
 
-    private sealed record Snapshot(IReadOnlyDictionary<string, IActorRef> Targets, DiscoveryAccess Discovery);
+    private sealed record Snapshot(IReadOnlyDictionary<string, IActorRef> Targets, IReadOnlyList<IActorRef> All, DiscoveryAccess Discovery);
 }

@@ -60,6 +60,17 @@ public sealed class TestNode : IAsyncDisposable
         var config = NodeHost.LoadConfig(Config.Config.ParseString(configText(dataDirectory), "test-node.conf"));
         var options = new NodeStartOptions(AdminSocket: SocketPath(dataDirectory));
         var host = await NodeHost.StartAsync(config, options, loggerFactory ?? NullLoggerFactory.Instance, CancellationToken.None);
+        try
+        {
+            // Serving: the cluster's configuration (a node alone owns it) and an owner of every LUN, past its lease wait.
+            await host.WaitReadyAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+        }
+        catch
+        {
+            await host.StopAsync();
+            throw;
+        }
+
         return new TestNode(host, dataDirectory, ownsDirectory);
     }
 

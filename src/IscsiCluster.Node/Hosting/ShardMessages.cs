@@ -1,0 +1,45 @@
+using System.Globalization;
+using Akka.Cluster.Sharding;
+using IscsiCluster.Node.Administration;
+using IscsiCluster.Node.Luns;
+
+namespace IscsiCluster.Node.Hosting;
+
+/// <summary>The entity of a message to the LUN owners' region: the LUN's id in hexadecimal; one LUN per shard.</summary>
+internal sealed class LunMessageExtractor : IMessageExtractor
+{
+    public static string EntityIdOf(ulong lunId) => lunId.ToString("x15", CultureInfo.InvariantCulture);
+
+    public static ulong LunIdOf(string entityId) => ulong.Parse(entityId, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    public string? EntityId(object message) => message switch
+    {
+        WakeLun wake => EntityIdOf(wake.LunId),
+        GetOwnerStatus status => EntityIdOf(status.LunId),
+        _ => null,
+    };
+
+    public object? EntityMessage(object message) => message;
+
+    public string? ShardId(object message) => EntityId(message);
+
+    public string ShardId(string entityId, object? messageHint = null) => entityId;
+}
+
+/// <summary>The configuration's region has one entity, in one shard.</summary>
+internal sealed class ConfigurationMessageExtractor : IMessageExtractor
+{
+    public const string Id = "configuration";
+
+    public string? EntityId(object message) => message switch
+    {
+        WakeConfiguration or ProposeConfiguration => Id,
+        _ => null,
+    };
+
+    public object? EntityMessage(object message) => message;
+
+    public string? ShardId(object message) => EntityId(message);
+
+    public string ShardId(string entityId, object? messageHint = null) => entityId;
+}

@@ -1,0 +1,13 @@
+using IscsiCluster.Admin.Contracts.Protocol;
+using IscsiCluster.Cluster;
+
+namespace IscsiCluster.Node.Luns;
+
+/// <summary>Asks a LUN's owner, through the LUN region (so wherever it runs), how it and its replicas stand.</summary>
+public sealed record GetOwnerStatus(ulong LunId) : IClusterMessage;
+
+/// <summary>
+/// The owner's answer: its node, state, epoch and committed index, and each replica's health as it sees it.
+/// A LUN no longer in the configuration answers with state "absent" and no replicas.
+/// </summary>
+public sealed record OwnerStatusReport(ulong LunId, int Node, string State, long Epoch, long CommittedIndex, IReadOnlyList<ReplicaInfo> Replicas) : IClusterMessage;

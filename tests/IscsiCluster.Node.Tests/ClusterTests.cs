@@ -1,0 +1,149 @@
+using System.Text.Json;
+using IscsiCluster.Node.Tests.Support;
+
+namespace IscsiCluster.Node.Tests;
+
+/// <summary>
+/// Three nodes in one cluster, reached with real initiators (libiscsi's tools, qemu-img): every portal is a path to the
+/// same LUN, the configuration is the cluster's, and the data outlives the node that owned it.
+/// </summary>
+public sealed class ClusterTests
+{
+    private const int Bytes = 4 * 1024 * 1024;
+
+    [Fact]
+    public async Task EveryPortalIsAPathToTheSameBlocks()
+    {
+        using var files = new TemporaryFiles();
+        await using var cluster = await TestCluster.StartAsync();
+
+        // Discovery through any portal gives every node's portal, each in its own portal group (the node's number).
+        var portal2 = cluster.Node(2).PortalEndPoint;
+        var discovery = await ExternalTool.RunAsync("iscsi-ls", ["-s", $"iscsi://{portal2.Address}:{portal2.Port}"]);
+        Assert.True(discovery.ExitCode == 0, discovery.All);
+        for (var n = 1; n <= 3; n++)
+        {
+            var portal = cluster.Node(n).PortalEndPoint;
+            Assert.Contains($"Target:{TestNode.TargetName} Portal:{portal.Address}:{portal.Port},{n}", discovery.Output);
+        }
+
+        // Written through one portal, read back identical through each of the others.
+        var source = files.Random("source.raw", Bytes, seed: 13);
+        await WriteAsync(source, cluster.Url(1, 1));
+        for (var n = 2; n <= 3; n++)
+        {
+            Assert.True(await ReadsBackAsync(files, source, cluster.Url(n, 1)), $"node-{n}'s portal does not read what node-1's wrote");
+        }
+    }
+
+    [Fact]
+    public async Task AChangeMadeThroughOneNodeIsServedByEveryPortal()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        const string second = "iqn.2026-11.io.iscsicluster.test:second";
+        await AdminCli.MustRunAsync(cluster.AdminSocket(3), $"--lld iscsi --op new --mode target --tid 2 -T {second}");
+        await AdminCli.MustRunAsync(cluster.AdminSocket(3), "--lld iscsi --op new --mode logicalunit --tid 2 --lun 1 --bsopts size=8M");
+        await AdminCli.MustRunAsync(cluster.AdminSocket(3), "--lld iscsi --op bind --mode target --tid 2 -I ALL");
+
+        // Node-1's administration shows it, and node-1's portal serves it.
+        var show = await AdminCli.MustRunAsync(cluster.AdminSocket(1), "--lld iscsi --op show --mode target");
+        Assert.Contains($"Target 2: {second}", show);
+        var portal = cluster.Node(1).PortalEndPoint;
+        var capacity = await ExternalTool.RunAsync("iscsi-readcapacity16", [$"iscsi://{portal.Address}:{portal.Port}/{second}/1"]);
+        Assert.True(capacity.ExitCode == 0, capacity.All);
+        Assert.Contains($"Total size:{8 * 1024 * 1024}", capacity.Output);
+
+        // The cluster's status, asked of node-2, lists the three nodes up and the new LUN kept by all three.
+        var status = await ClusterStatusAsync(cluster, 2);
+        Assert.Equal("up,up,up", string.Join(",", status.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("state").GetString())));
+        var lun = status.GetProperty("luns").EnumerateArray().Single(l => l.GetProperty("tid").GetInt32() == 2);
+        Assert.Equal(3, lun.GetProperty("replicas").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task TheBlocksOutliveTheirOwnerAndReachTheNodeThatReturns()
+    {
+        using var files = new TemporaryFiles();
+        await using var cluster = await TestCluster.StartAsync();
+        var first = files.Random("first.raw", Bytes, seed: 17);
+        await WriteAsync(first, cluster.Url(2, 1));
+
+        // The owner stops; a survivor's portal still reads every acknowledged block and takes new writes.
+        var owner = await OwnerAsync(cluster, 2);
+        await cluster.StopNodeAsync(owner);
+        var survivor = owner == 1 ? 2 : 1;
+
+        // Until a new owner serves, the survivors answer ASYMMETRIC ACCESS STATE TRANSITION, which initiators retry.
+        await WaitServedAsync(cluster.Url(survivor, 1));
+        Assert.True(await ReadsBackAsync(files, first, cluster.Url(survivor, 1)), "blocks written before the owner stopped were lost");
+        var second = files.Random("second.raw", Bytes, seed: 19);
+        await WriteAsync(second, cluster.Url(survivor, 1));
+        Assert.NotEqual(owner, await OwnerAsync(cluster, survivor));
+
+        // The node returns, catches up, and its own portal reads what was written while it was away.
+        await cluster.StartNodeAsync(owner);
+        Assert.True(await ReadsBackAsync(files, second, cluster.Url(owner, 1)), "the returning node's portal does not read the writes it missed");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var replicas = (await ClusterStatusAsync(cluster, survivor)).GetProperty("luns")[0].GetProperty("replicas");
+            var health = replicas.EnumerateArray().Select(r => r.GetProperty("health").GetString()).ToArray();
+            if (health.All(h => h == "in-sync"))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the returning replica did not catch up: {replicas}");
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Retries READ CAPACITY the way a multipath initiator retries a LUN in transition, until it is answered.</summary>
+    private static async Task WaitServedAsync(string url)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var capacity = await ExternalTool.RunAsync("iscsi-readcapacity16", [url]);
+            if (capacity.ExitCode == 0)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} is still not served: {capacity.All}");
+            Assert.Contains("0x040a", capacity.All);
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task WriteAsync(string source, string url)
+    {
+        var write = await ExternalTool.RunAsync("qemu-img", ["convert", "-n", "-f", "raw", "-O", "raw", source, url]);
+        Assert.True(write.ExitCode == 0, write.All);
+    }
+
+    private static async Task<bool> ReadsBackAsync(TemporaryFiles files, string source, string url)
+    {
+        var copy = files.Path($"copy-{Guid.NewGuid():N}.raw");
+        var read = await ExternalTool.RunAsync("qemu-img", ["convert", "-f", "raw", "-O", "raw", url, copy]);
+        Assert.True(read.ExitCode == 0, read.All);
+        var expected = await File.ReadAllBytesAsync(source);
+        var actual = await File.ReadAllBytesAsync(copy);
+        return actual.Length >= expected.Length && expected.AsSpan().SequenceEqual(actual.AsSpan(0, expected.Length));
+    }
+
+    /// <summary>The <c>cluster</c> object of <c>--op show --mode cluster --output json</c>, asked of node <paramref name="node"/>.</summary>
+    private static async Task<JsonElement> ClusterStatusAsync(TestCluster cluster, int node)
+    {
+        var output = await AdminCli.MustRunAsync(cluster.AdminSocket(node), "--op show --mode cluster --output json");
+        return JsonDocument.Parse(output).RootElement.GetProperty("payload").GetProperty("cluster").Clone();
+    }
+
+    /// <summary>The node that owns the test target's LUN 1, as the cluster's status tells it.</summary>
+    private static async Task<int> OwnerAsync(TestCluster cluster, int askedOf)
+    {
+        var status = await ClusterStatusAsync(cluster, askedOf);
+        var lun = status.GetProperty("luns").EnumerateArray().Single(l => l.GetProperty("tid").GetInt32() == 1 && l.GetProperty("lun").GetInt32() == 1);
+        return lun.GetProperty("owner").GetInt32();
+    }
+}
