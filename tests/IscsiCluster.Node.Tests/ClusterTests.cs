@@ -98,6 +98,33 @@ public sealed class ClusterTests
         }
     }
 
+    [Fact]
+    public async Task AMultipathInitiatorLosesNothingWhenTheOwnerStopsUnderLoad()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var portals = Enumerable.Range(1, 3).Select(n => cluster.Node(n).PortalEndPoint.ToString()).ToArray();
+        var workload = new Drill.Workload(portals, TestNode.TargetName, lun: 1, blocks: 256);
+        workload.Prefill();
+
+        // Writes and reads go on through every portal while the LUN's owner stops; the initiator moves to another path.
+        using var stop = new CancellationTokenSource();
+        var load = Task.Run(() => workload.Run(stop.Token));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var owner = await OwnerAsync(cluster, 1);
+        await cluster.StopNodeAsync(owner);
+        var survivors = Enumerable.Range(1, 3).Where(n => n != owner).ToArray();
+        await WaitServedAsync(cluster.Url(survivors[0], 1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        stop.Cancel();
+        var report = await load;
+
+        Assert.True(report.Acknowledged > 0, "no write was acknowledged");
+        Assert.True(report.Errors == 0, $"{report.Errors} I/O errors: {string.Join("; ", report.ErrorSamples)}");
+        Assert.Equal(0, report.StaleReads);
+        var (lost, samples) = workload.Verify([.. survivors.Select(n => portals[n - 1])]);
+        Assert.True(lost == 0, $"{lost} acknowledged blocks lost: {string.Join("; ", samples)}");
+    }
+
     /// <summary>Retries READ CAPACITY the way a multipath initiator retries a LUN in transition, until it is answered.</summary>
     private static async Task WaitServedAsync(string url)
     {

@@ -1,0 +1,189 @@
+using System.Text.Json;
+
+namespace IscsiCluster.Drill;
+
+/// <summary>One round's figures (the JSON report's names).</summary>
+internal sealed record RoundReport(
+    int Round,
+    int Victim,
+    int OwnerBefore,
+    int? OwnerAfter,
+    double LongestPauseS,
+    int Errors,
+    long Acknowledged,
+    long Reads,
+    int Lost,
+    int StaleReads,
+    double? CatchUpS,
+    Timeline Timeline,
+    IReadOnlyList<string> Problems);
+
+/// <summary>
+/// Seconds from the signal: the initiator's longest pause began; the survivors saw the victim unreachable, then downed
+/// it (their logs); a new owner served (its log); the initiator's pause ended.
+/// </summary>
+internal sealed record Timeline(double? PauseFrom, double? Detected, double? NodeDown, double? NewOwnerServing, double? FirstIoAnswered);
+
+/// <summary>
+/// A failover drill: rounds of taking one node away under load (kill -9 of the LUN's owner or of a replica, or
+/// SIGSTOP of the owner past failure detection), bringing it back, and checking with <see cref="Workload"/> that
+/// nothing acknowledged was lost and no read went back in time.
+/// </summary>
+internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log)
+{
+    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner"];
+
+    /// <summary>How long a hung owner stays stopped: well past failure detection and downing.</summary>
+    public static readonly TimeSpan HangFor = TimeSpan.FromSeconds(20);
+
+    private static readonly TimeSpan LoadBefore = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan LoadAfterResume = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan FailoverLimit = TimeSpan.FromSeconds(120);
+
+    public RoundReport RunRound(int round)
+    {
+        var problems = new List<string>();
+        var before = WaitHealthy();
+        var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
+        var victim = kind == "kill-replica" ? Enumerable.Range(1, cluster.Nodes).Where(n => n != owner).ElementAt(round % (cluster.Nodes - 1)) : owner;
+        var survivor = Enumerable.Range(1, cluster.Nodes).First(n => n != victim);
+
+        using var stop = new CancellationTokenSource();
+        WorkloadReport? report = null;
+        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
+        load.Start();
+        Thread.Sleep(LoadBefore);
+
+        var volume = Lun(before)!.Value.GetProperty("volumeId").GetUInt64();
+        var signalledAt = DateTime.Now;
+        var signalled = workload.Now;
+        cluster.Signal(victim, kind == "hang-owner" ? ClusterControl.SigStop : ClusterControl.SigKill);
+        log.WriteLine($"round {round}: {(kind == "hang-owner" ? "SIGSTOP" : "kill -9")} node-{victim} (owner node-{owner}) at {signalled:0.000} s");
+
+        // Wait until a new owner serves (the owner stays when a replica is lost); the timeline comes from the logs later.
+        var deadline = DateTime.UtcNow + FailoverLimit;
+        var served = false;
+        while (DateTime.UtcNow < deadline && !served)
+        {
+            Thread.Sleep(250);
+            served = cluster.Status(survivor) is { } status && Lun(status) is { } l && l.GetProperty("state").GetString() == "serving"
+                && l.TryGetProperty("owner", out var o) && o.ValueKind == JsonValueKind.Number && (victim != owner || o.GetInt32() != victim);
+        }
+
+        if (!served)
+        {
+            problems.Add($"no owner served within {FailoverLimit.TotalSeconds:0} s");
+        }
+
+        if (kind == "hang-owner")
+        {
+            var resume = signalled + HangFor.TotalSeconds - workload.Now;
+            if (resume > 0)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(resume));
+            }
+
+            cluster.Signal(victim, ClusterControl.SigCont);
+            log.WriteLine($"round {round}: SIGCONT node-{victim} at {workload.Now:0.000} s");
+
+            // A downed node cannot rejoin: it stops itself, and comes back below as a new incarnation.
+            var exitBy = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (cluster.Pid(victim) is not null && DateTime.UtcNow < exitBy)
+            {
+                Thread.Sleep(250);
+            }
+
+            if (cluster.Pid(victim) is not null)
+            {
+                problems.Add($"node-{victim} still runs 60 s after SIGCONT");
+            }
+        }
+
+        Thread.Sleep(LoadAfterResume);
+        var restarted = workload.Now;
+        cluster.Up();
+        double? catchUp = null;
+        var syncBy = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < syncBy)
+        {
+            if (cluster.Status(survivor) is { } status && Lun(status) is { } l
+                && l.GetProperty("replicas").EnumerateArray().All(r => r.GetProperty("health").GetString() == "in-sync"))
+            {
+                catchUp = workload.Now - restarted;
+                break;
+            }
+
+            Thread.Sleep(250);
+        }
+
+        if (catchUp is null)
+        {
+            problems.Add("the returning replica did not catch up within 3 minutes");
+        }
+
+        Thread.Sleep(LoadAfterResume);
+        stop.Cancel();
+        load.Join();
+        var result = report!;
+        var (lost, samples) = workload.Verify();
+        problems.AddRange(result.ErrorSamples);
+        problems.AddRange(samples);
+
+        var pauseFrom = result.LongestPauseFrom - signalled;
+        var ownerAfter = OwnerOf(WaitHealthy());
+        var survivors = Enumerable.Range(1, cluster.Nodes).Where(n => n != victim).ToArray();
+        double? Since(DateTime? at) => at is { } t ? Math.Round((t - signalledAt).TotalSeconds, 3) : null;
+        var detected = survivors.Select(n => cluster.FirstLogLine(n, signalledAt, $"node-{victim} is now Unreachable")).Min();
+        var downed = survivors.Select(n => cluster.FirstLogLine(n, signalledAt, $"node-{victim} is now Down")).Min();
+        var newOwnerServing = survivors.Select(n => cluster.FirstLogLine(n, signalledAt, $"LUN {volume:x15}: owner here is Serving")).Min();
+        return new RoundReport(
+            round, victim, owner, ownerAfter, Math.Round(result.LongestPauseSeconds, 3), result.Errors, result.Acknowledged, result.Reads, lost,
+            result.StaleReads, catchUp is { } c ? Math.Round(c, 3) : null,
+            new Timeline(Math.Round(pauseFrom, 3), Since(detected), Since(downed), Since(newOwnerServing), Math.Round(result.LongestPauseTo - signalled, 3)),
+            problems);
+    }
+
+    /// <summary>Waits until every node is up and the drill LUN's replicas are all in sync; the status then.</summary>
+    private JsonElement WaitHealthy()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            if (Enumerable.Range(1, cluster.Nodes).All(n => cluster.Pid(n) is not null) && cluster.Status(1) is { } status
+                && status.GetProperty("nodes").EnumerateArray().All(n => n.GetProperty("state").GetString() == "up")
+                && Lun(status) is { } l && l.GetProperty("state").GetString() == "serving"
+                && l.GetProperty("replicas").EnumerateArray().All(r => r.GetProperty("health").GetString() == "in-sync"))
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("the cluster did not become healthy (three nodes up, the drill LUN in sync) within 3 minutes");
+            }
+
+            Thread.Sleep(500);
+        }
+    }
+
+    private JsonElement? Lun(JsonElement status)
+    {
+        foreach (var l in status.GetProperty("luns").EnumerateArray())
+        {
+            if (l.GetProperty("tid").GetInt32() == tid && l.GetProperty("lun").GetInt32() == lun)
+            {
+                return l;
+            }
+        }
+
+        return null;
+    }
+
+    private int? OwnerOf(JsonElement status) =>
+        Lun(status) is { } l && l.TryGetProperty("owner", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt32() : null;
+
+    private static string? StateOf(JsonElement status, int node) =>
+        status.GetProperty("nodes").EnumerateArray().FirstOrDefault(n => n.GetProperty("number").GetInt32() == node) is { ValueKind: JsonValueKind.Object } n
+            ? n.GetProperty("state").GetString()
+            : null;
+}

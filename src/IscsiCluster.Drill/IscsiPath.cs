@@ -1,0 +1,158 @@
+namespace IscsiCluster.Drill;
+
+/// <summary>What one attempt of a command on one path came to.</summary>
+internal enum Outcome
+{
+    /// <summary>GOOD.</summary>
+    Good,
+
+    /// <summary>A unit attention: the command was not run; initiators send it again on the same path.</summary>
+    UnitAttention,
+
+    /// <summary>NOT READY (for example ASYMMETRIC ACCESS STATE TRANSITION): the path is alive, the LUN not served there now.</summary>
+    NotReady,
+
+    /// <summary>No answer: the connection failed, was refused or timed out. The path is down until it reconnects.</summary>
+    PathDown,
+
+    /// <summary>Any other CHECK CONDITION or status: an error the initiator would report to the application.</summary>
+    Failed,
+}
+
+/// <summary>
+/// One path to a LUN: a libiscsi session through one portal. Not thread-safe (one worker uses it). libiscsi's own
+/// reconnection is off, so a lost connection shows as <see cref="Outcome.PathDown"/> and the multipath layer decides.
+/// </summary>
+internal sealed unsafe class IscsiPath : IDisposable
+{
+    private readonly string _initiator;
+    private IntPtr _context;
+
+    public IscsiPath(string portal, string target, int lun, string initiator, int timeoutSeconds)
+    {
+        Portal = portal;
+        Target = target;
+        Lun = lun;
+        _initiator = initiator;
+        TimeoutSeconds = timeoutSeconds;
+    }
+
+    public string Portal { get; }
+
+    public string Target { get; }
+
+    public int Lun { get; }
+
+    public int TimeoutSeconds { get; }
+
+    public bool Connected => _context != IntPtr.Zero;
+
+    /// <summary>The last failure's description.</summary>
+    public string LastError { get; private set; } = "";
+
+    public bool TryConnect()
+    {
+        Close();
+        var context = Libiscsi.CreateContext(_initiator);
+        if (context == IntPtr.Zero)
+        {
+            LastError = "libiscsi could not create a context";
+            return false;
+        }
+
+        Libiscsi.SetTargetName(context, Target);
+        Libiscsi.SetSessionType(context, Libiscsi.SessionNormal);
+        Libiscsi.SetNoAutoReconnect(context, 1);
+        Libiscsi.SetTimeout(context, TimeoutSeconds);
+        if (Libiscsi.FullConnectSync(context, Portal, Lun) != 0)
+        {
+            LastError = Libiscsi.ErrorOf(context);
+            Libiscsi.DestroyContext(context);
+            return false;
+        }
+
+        _context = context;
+        return true;
+    }
+
+    public Outcome Write(long lba, byte[] data, int blockSize)
+    {
+        if (!Connected)
+        {
+            return Outcome.PathDown;
+        }
+
+        fixed (byte* pointer = data)
+        {
+            return Finish(Libiscsi.Write16Sync(_context, Lun, (ulong)lba, pointer, (uint)data.Length, blockSize, 0, 0, 0, 0, 0));
+        }
+    }
+
+    public Outcome Read(long lba, byte[] buffer, int blockSize)
+    {
+        if (!Connected)
+        {
+            return Outcome.PathDown;
+        }
+
+        fixed (byte* pointer = buffer)
+        {
+            var vector = new Libiscsi.IoVector { Base = pointer, Length = (nuint)buffer.Length };
+            return Finish(Libiscsi.Read16IovSync(_context, Lun, (ulong)lba, (uint)buffer.Length, blockSize, 0, 0, 0, 0, 0, &vector, 1));
+        }
+    }
+
+    private Outcome Finish(IntPtr task)
+    {
+        if (task == IntPtr.Zero)
+        {
+            LastError = Libiscsi.ErrorOf(_context);
+            Close();
+            return Outcome.PathDown;
+        }
+
+        try
+        {
+            Libiscsi.Sense sense;
+            var status = Libiscsi.TaskGetStatus(task, &sense);
+            switch (status)
+            {
+                case 0:
+                    return Outcome.Good;
+                case 2 when sense.Key == 6:
+                    LastError = $"UNIT ATTENTION {sense.Ascq:x4}";
+                    return Outcome.UnitAttention;
+                case 2 when sense.Key == 2:
+                    LastError = $"NOT READY {sense.Ascq:x4}";
+                    return Outcome.NotReady;
+                case 8 or 0x28:
+                    // BUSY, TASK SET FULL: the target asks for the command again later.
+                    LastError = $"status {status:x2}";
+                    return Outcome.NotReady;
+                case >= 0x0f000000:
+                    // libiscsi's own: cancelled, transport error, timeout.
+                    LastError = $"{Libiscsi.ErrorOf(_context)} (libiscsi status {status:x})";
+                    Close();
+                    return Outcome.PathDown;
+                default:
+                    LastError = $"status {status:x2}, sense key {sense.Key:x}, {sense.Ascq:x4}";
+                    return Outcome.Failed;
+            }
+        }
+        finally
+        {
+            Libiscsi.FreeTask(task);
+        }
+    }
+
+    private void Close()
+    {
+        if (_context != IntPtr.Zero)
+        {
+            Libiscsi.DestroyContext(_context);
+            _context = IntPtr.Zero;
+        }
+    }
+
+    public void Dispose() => Close();
+}

@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+
+namespace IscsiCluster.Drill;
+
+/// <summary>
+/// The few calls of libiscsi (Debian's <c>libiscsi7</c>, the initiator library of libiscsi-bin and QEMU) the drill's
+/// initiator needs: its synchronous API, one context per path.
+/// </summary>
+internal static unsafe partial class Libiscsi
+{
+    private const string Library = "libiscsi.so.7";
+
+    public const int SessionNormal = 2;
+
+    [LibraryImport(Library, EntryPoint = "iscsi_create_context", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial IntPtr CreateContext(string initiatorName);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_destroy_context")]
+    public static partial int DestroyContext(IntPtr context);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_set_targetname", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SetTargetName(IntPtr context, string targetName);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_set_session_type")]
+    public static partial int SetSessionType(IntPtr context, int type);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_set_timeout")]
+    public static partial int SetTimeout(IntPtr context, int seconds);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_set_noautoreconnect")]
+    public static partial void SetNoAutoReconnect(IntPtr context, int state);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_full_connect_sync", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FullConnectSync(IntPtr context, string portal, int lun);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_get_error")]
+    public static partial IntPtr GetError(IntPtr context);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_write16_sync")]
+    public static partial IntPtr Write16Sync(IntPtr context, int lun, ulong lba, byte* data, uint length, int blockSize,
+        int wrprotect, int dpo, int fua, int fuaNv, int groupNumber);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_read16_iov_sync")]
+    public static partial IntPtr Read16IovSync(IntPtr context, int lun, ulong lba, uint length, int blockSize,
+        int rdprotect, int dpo, int fua, int fuaNv, int groupNumber, IoVector* iov, int iovCount);
+
+    [LibraryImport(Library, EntryPoint = "scsi_task_get_status")]
+    public static partial int TaskGetStatus(IntPtr task, Sense* sense);
+
+    [LibraryImport(Library, EntryPoint = "scsi_free_scsi_task")]
+    public static partial void FreeTask(IntPtr task);
+
+    public static string ErrorOf(IntPtr context) => Marshal.PtrToStringUTF8(GetError(context)) ?? "unknown error";
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVector
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    /// <summary>libiscsi's <c>struct scsi_sense</c>: error type, sense key, ASC/ASCQ (as one int), then fields the drill does not read.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Sense
+    {
+        public byte ErrorType;
+        public int Key;
+        public int Ascq;
+        public fixed byte Rest[32];
+    }
+}
