@@ -10,18 +10,27 @@ namespace IscsiCluster.Node.Administration;
 public sealed partial class ConfigurationActor
 {
     /// <summary>
+    /// How long status waits for another node or a LUN's owner: a node that just died is still a member for a few
+    /// seconds, and status must answer during a failover, when it is most wanted. Who does not answer in time is shown
+    /// as such.
+    /// </summary>
+    private static readonly TimeSpan StatusAnswerTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// <c>--mode cluster --op show</c>: every node with its membership state (as this node sees it), portal and sessions,
     /// and every LUN with its owner, epoch and replicas, asked of the owner wherever it runs.
     /// </summary>
     private async Task<AdmResponse> ShowClusterAsync(CancellationToken cancellationToken)
     {
         var settings = _cluster.Settings;
-        var sessions = await ClusterSessionsAsync(cancellationToken);
+        var asked = ClusterSessionsAsync(cancellationToken);
+        var lunsAsked = Task.WhenAll(_configuration.Targets
+            .SelectMany(t => t.Luns.Where(l => l.VolumeId is not null).Select(l => LunStatusAsync(t.Tid, l, cancellationToken))));
+        var sessions = await asked;
         var nodes = settings.Nodes
             .Select(n => new NodeStatus(n.Number, n.Name, n.Portal.ToString(), Words.Of(_cluster.View.StateOf(n.Number)), sessions.GetValueOrDefault(n.Number)))
             .ToList();
-        var luns = await Task.WhenAll(_configuration.Targets
-            .SelectMany(t => t.Luns.Where(l => l.VolumeId is not null).Select(l => LunStatusAsync(t.Tid, l, cancellationToken))));
+        var luns = await lunsAsked;
         return AdmResponse.Ok(new AdmPayload(Cluster: new ClusterStatus(settings.Self, settings.Majority, nodes, luns)));
     }
 
@@ -37,7 +46,7 @@ public sealed partial class ConfigurationActor
                     : $"{node.AkkaAddress(ClusterSettings.SystemName)}/user/{NodeSessionsActor.Name}";
                 try
                 {
-                    return await Context.System.ActorSelection(path).Ask<NodeSessions>(GetNodeSessions.Instance, _timeouts.Ask, cancellationToken);
+                    return await Context.System.ActorSelection(path).Ask<NodeSessions>(GetNodeSessions.Instance, StatusAnswerTimeout, cancellationToken);
                 }
                 catch (AskTimeoutException)
                 {
@@ -52,7 +61,7 @@ public sealed partial class ConfigurationActor
         var volumeId = lun.VolumeId!.Value;
         try
         {
-            var report = await _cluster.LunRegion.Ask<OwnerStatusReport>(new GetOwnerStatus(volumeId), _timeouts.Ask, cancellationToken);
+            var report = await _cluster.LunRegion.Ask<OwnerStatusReport>(new GetOwnerStatus(volumeId), StatusAnswerTimeout, cancellationToken);
             return new LunStatus(tid, lun.Lun, volumeId, report.Node, report.State, report.Epoch, report.CommittedIndex, report.Replicas);
         }
         catch (AskTimeoutException)
