@@ -46,6 +46,30 @@ public sealed class IscsiPortal : IAsyncDisposable
     }
 
     /// <summary>
+    /// Asks every session's initiator to log out (RFC 7143 11.9.1 AsyncEvent 1, with the logout grace period) and
+    /// refuses new logins; completes once every session has ended or after the grace period. The portal keeps
+    /// listening until <see cref="StopAsync"/>, so the initiator's attempts are refused, not unanswered.
+    /// </summary>
+    /// <returns>True when every session ended in time.</returns>
+    public async Task<bool> RequestLogoutAllAsync(string reason)
+    {
+        if (_registry is null || Volatile.Read(ref _stopped) != 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _registry.Ask<AllSessionsStopped>(new RequestLogoutAll(reason), _settings.LogoutGracePeriod + TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Ends every session (each is told the target drops it, RFC 7143 11.9 AsyncEvent 3), stops
     /// listening and closes what is left after the shutdown grace period.
     /// </summary>

@@ -65,6 +65,12 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 1038, Level = LogLevel.Information, Message = "Target {Tid} {Target} deleted; its sessions are asked to log out")]
     public static partial void TargetRetired(ILogger logger, int tid, string target);
 
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Information, Message = "Node {Name} is leaving: its LUNs move to the other nodes, then its initiators are asked to log out")]
+    public static partial void Draining(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Information, Message = "Node {Name} drained in {Seconds:0.0} s (LUNs handed over: {HandedOff}; every initiator logged out: {LoggedOut})")]
+    public static partial void Drained(ILogger logger, string name, bool handedOff, bool loggedOut, double seconds);
+
     [LoggerMessage(EventId = 1039, Level = LogLevel.Information, Message = "Target {Tid} {Target} started with {Luns} disk LUNs")]
     public static partial void TargetStarted(ILogger logger, int tid, string target, int luns);
 

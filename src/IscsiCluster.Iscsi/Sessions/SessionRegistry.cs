@@ -24,6 +24,7 @@ internal sealed class SessionRegistry : ReceiveActor
         Receive<FindSession>(HandleFindSession);
         Receive<Terminated>(HandleTerminated);
         Receive<StopAllSessions>(_ => HandleStopAllSessions());
+        Receive<RequestLogoutAll>(HandleRequestLogoutAll);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
@@ -120,6 +121,18 @@ internal sealed class SessionRegistry : ReceiveActor
         ReplyIfAllStopped();
     }
 
+    /// <summary>A node leaving the cluster asks its initiators to log out (RFC 7143 11.9.1 AsyncEvent 1), so they move to other paths first.</summary>
+    private void HandleRequestLogoutAll(RequestLogoutAll request)
+    {
+        _stopRequester = Sender;
+        foreach (var entry in _byKey.Values)
+        {
+            entry.Session.Tell(new Targets.CloseSession(request.Reason));
+        }
+
+        ReplyIfAllStopped();
+    }
+
     private void ReplyIfAllStopped()
     {
         if (_stopRequester is not null && _byKey.Count == 0)
@@ -162,6 +175,12 @@ internal sealed record FindSession(ushort Tsih);
 
 /// <summary>The session with the asked TSIH and its key, or nulls when there is none.</summary>
 internal sealed record SessionFound(IActorRef? Session, SessionKey? Key);
+
+/// <summary>
+/// Asks every session's initiator to log out and admits no new session; answered by <see cref="AllSessionsStopped"/>
+/// once they have all ended (an initiator that does not log out is dropped after the logout grace period).
+/// </summary>
+internal sealed record RequestLogoutAll(string Reason);
 
 /// <summary>Ends every session; answered by <see cref="AllSessionsStopped"/> once they have all stopped.</summary>
 internal sealed record StopAllSessions

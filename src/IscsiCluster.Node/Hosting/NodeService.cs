@@ -73,6 +73,7 @@ internal sealed class NodeService(
 
         if (_portal is { } portal)
         {
+            await DrainAsync(portal);
             try
             {
                 await portal.StopAsync().WaitAsync(settings.ShutdownTimeout, cancellationToken);
@@ -82,6 +83,42 @@ internal sealed class NodeService(
                 // Sessions that do not end in time are cut when the process exits; the store is still flushed.
             }
         }
+    }
+
+    /// <summary>How long a leaving node waits for its LUNs' owners to move.</summary>
+    private static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A node that stops while the others hold a majority first moves what it owns to them, then asks its initiators to
+    /// log out: sharding hands the LUNs (and the configuration) over while this node's sessions still reach them
+    /// through the others, and only then do those sessions move to the other paths. A node alone, or on a side
+    /// without a majority, has nowhere to move anything and just stops.
+    /// </summary>
+    private async Task DrainAsync(IscsiPortal portal)
+    {
+        var cluster = services.GetRequiredService<NodeCluster>();
+        var others = cluster.Settings.Nodes.Count(n => n.Number != cluster.Settings.Self && cluster.View.StateOf(n.Number) == Cluster.Membership.NodeState.Up);
+        if (cluster.Settings.IsSingleNode || others < cluster.Settings.Majority)
+        {
+            return;
+        }
+
+        NodeLog.Draining(_logger, settings.Name);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var sharding = Akka.Cluster.Sharding.ClusterSharding.Get(services.GetRequiredService<ActorSystem>());
+        var handedOff = await Task.WhenAll(new[] { "lun", "configuration" }.Select(async name =>
+        {
+            try
+            {
+                return await sharding.ShardRegion(name).GracefulStop(HandOffTimeout, Akka.Cluster.Sharding.GracefulShutdown.Instance);
+            }
+            catch (Exception e) when (e is TaskCanceledException or ArgumentException or InvalidOperationException)
+            {
+                return false;
+            }
+        }));
+        var loggedOut = await portal.RequestLogoutAllAsync("the node is leaving the cluster");
+        NodeLog.Drained(_logger, settings.Name, handedOff.All(h => h), loggedOut, started.Elapsed.TotalSeconds);
     }
 
     /// <summary>
