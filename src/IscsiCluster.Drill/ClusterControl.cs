@@ -12,6 +12,7 @@ namespace IscsiCluster.Drill;
 internal sealed partial class ClusterControl(string runDirectory, string launcher, string adminDll, int nodes)
 {
     public const int SigKill = 9;
+    public const int SigTerm = 15;
     public const int SigCont = 18;
     public const int SigStop = 19;
 

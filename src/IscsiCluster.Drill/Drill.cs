@@ -31,7 +31,7 @@ internal sealed record Timeline(double? PauseFrom, double? Detected, double? Nod
 /// </summary>
 internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log)
 {
-    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner"];
+    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner", "drain"];
 
     /// <summary>How long a hung owner stays stopped: well past failure detection and downing.</summary>
     public static readonly TimeSpan HangFor = TimeSpan.FromSeconds(20);
@@ -57,8 +57,14 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var volume = Lun(before)!.Value.GetProperty("volumeId").GetUInt64();
         var signalledAt = DateTime.Now;
         var signalled = workload.Now;
-        cluster.Signal(victim, kind == "hang-owner" ? ClusterControl.SigStop : ClusterControl.SigKill);
-        log.WriteLine($"round {round}: {(kind == "hang-owner" ? "SIGSTOP" : "kill -9")} node-{victim} (owner node-{owner}) at {signalled:0.000} s");
+        var (signal, signalName) = kind switch
+        {
+            "hang-owner" => (ClusterControl.SigStop, "SIGSTOP"),
+            "drain" => (ClusterControl.SigTerm, "SIGTERM (drain)"),
+            _ => (ClusterControl.SigKill, "kill -9"),
+        };
+        cluster.Signal(victim, signal);
+        log.WriteLine($"round {round}: {signalName} node-{victim} (owner node-{owner}) at {signalled:0.000} s");
 
         // Wait until a new owner serves (the owner stays when a replica is lost); the timeline comes from the logs later.
         var deadline = DateTime.UtcNow + FailoverLimit;
@@ -73,6 +79,20 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         if (!served)
         {
             problems.Add($"no owner served within {FailoverLimit.TotalSeconds:0} s");
+        }
+
+        if (kind == "drain")
+        {
+            var exitBy = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (cluster.Pid(victim) is not null && DateTime.UtcNow < exitBy)
+            {
+                Thread.Sleep(100);
+            }
+
+            if (cluster.Pid(victim) is not null)
+            {
+                problems.Add($"node-{victim} still runs 60 s after SIGTERM");
+            }
         }
 
         if (kind == "hang-owner")

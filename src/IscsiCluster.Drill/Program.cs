@@ -10,6 +10,7 @@ const string Usage = """
       kill-owner     kill -9 of the node that owns the drill LUN, then its restart
       kill-replica   kill -9 of a node that keeps a replica but does not own it, then its restart
       hang-owner     SIGSTOP of the owner for 20 s (past failure detection), then SIGCONT and its return
+      drain          a planned stop (SIGTERM) of the owner: its LUNs move to the others, then it returns
     --rounds N    rounds to run (default 3)
     --json FILE   also write the figures as JSON
     --blocks N    4 KiB blocks the workload writes and verifies (default 4096)
