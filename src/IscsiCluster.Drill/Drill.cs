@@ -25,8 +25,8 @@ internal sealed record RoundReport(
 internal sealed record Timeline(double? PauseFrom, double? Detected, double? NodeDown, double? NewOwnerServing, double? FirstIoAnswered);
 
 /// <summary>
-/// A failover drill: rounds of taking one node away under load (kill -9 of the LUN's owner or of a replica, or
-/// SIGSTOP of the owner past failure detection), bringing it back, and checking with <see cref="Workload"/> that
+/// A failover drill: rounds of taking one node away under load (kill -9 of the LUN's owner or of a replica, SIGSTOP
+/// of the owner past failure detection, or a planned stop of the owner), bringing it back, and checking with <see cref="Workload"/> that
 /// nothing acknowledged was lost and no read went back in time.
 /// </summary>
 internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log)
@@ -81,18 +81,9 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             problems.Add($"no owner served within {FailoverLimit.TotalSeconds:0} s");
         }
 
-        if (kind == "drain")
+        if (kind == "drain" && !WaitExit(victim))
         {
-            var exitBy = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (cluster.Pid(victim) is not null && DateTime.UtcNow < exitBy)
-            {
-                Thread.Sleep(100);
-            }
-
-            if (cluster.Pid(victim) is not null)
-            {
-                problems.Add($"node-{victim} still runs 60 s after SIGTERM");
-            }
+            problems.Add($"node-{victim} still runs 60 s after SIGTERM");
         }
 
         if (kind == "hang-owner")
@@ -107,13 +98,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             log.WriteLine($"round {round}: SIGCONT node-{victim} at {workload.Now:0.000} s");
 
             // A downed node cannot rejoin: it stops itself, and comes back below as a new incarnation.
-            var exitBy = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (cluster.Pid(victim) is not null && DateTime.UtcNow < exitBy)
-            {
-                Thread.Sleep(250);
-            }
-
-            if (cluster.Pid(victim) is not null)
+            if (!WaitExit(victim))
             {
                 problems.Add($"node-{victim} still runs 60 s after SIGCONT");
             }
@@ -161,6 +146,18 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             result.StaleReads, catchUp is { } c ? Math.Round(c, 3) : null,
             new Timeline(Math.Round(pauseFrom, 3), Since(detected), Since(downed), Since(newOwnerServing), Math.Round(result.LongestPauseTo - signalled, 3)),
             problems);
+    }
+
+    /// <summary>Waits up to a minute for the node's process to end; false when it still runs.</summary>
+    private bool WaitExit(int node)
+    {
+        var exitBy = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (cluster.Pid(node) is not null && DateTime.UtcNow < exitBy)
+        {
+            Thread.Sleep(100);
+        }
+
+        return cluster.Pid(node) is null;
     }
 
     /// <summary>Waits until every node is up and the drill LUN's replicas are all in sync; the status then.</summary>
