@@ -26,9 +26,6 @@ internal sealed class MultipathDevice : IDisposable
 
     public TimeSpan QueueLimit { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Times a command moved to another path.</summary>
-    public int Failovers { get; private set; }
-
     /// <summary>What the last failed command met.</summary>
     public string LastError { get; private set; } = "";
 
@@ -94,11 +91,7 @@ internal sealed class MultipathDevice : IDisposable
 
             if (path.Connected)
             {
-                if (index != _current)
-                {
-                    Failovers++;
-                    _current = index;
-                }
+                _current = index;
 
                 return path;
             }
@@ -107,11 +100,7 @@ internal sealed class MultipathDevice : IDisposable
         return null;
     }
 
-    private void Next()
-    {
-        _current = (_current + 1) % _paths.Length;
-        Failovers++;
-    }
+    private void Next() => _current = (_current + 1) % _paths.Length;
 
     public void Dispose()
     {

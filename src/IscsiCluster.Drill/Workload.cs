@@ -11,7 +11,6 @@ internal sealed record WorkloadReport(
     double LongestPauseSeconds,
     double LongestPauseFrom,
     double LongestPauseTo,
-    int Failovers,
     IReadOnlyList<string> ErrorSamples);
 
 /// <summary>
@@ -86,7 +85,6 @@ internal sealed class Workload
             longest.LongestPause,
             longest.PauseFrom,
             longest.PauseFrom + longest.LongestPause,
-            results.Sum(r => r.Failovers),
             [.. results.SelectMany(r => r.Errors).Take(5)]);
     }
 
@@ -97,7 +95,6 @@ internal sealed class Workload
         public int StaleReads;
         public double LongestPause;
         public double PauseFrom;
-        public int Failovers;
         public List<string> Errors { get; } = [];
     }
 
@@ -154,7 +151,6 @@ internal sealed class Workload
             }
         }
 
-        result.Failovers = device.Failovers;
         return result;
     }
 
