@@ -20,4 +20,7 @@ internal enum ProtocolBreakage
 
     /// <summary>A replica reports appends as synced (FUA, flush, background) without syncing them.</summary>
     ClaimSyncWithoutSyncing = 8,
+
+    /// <summary>The owner tells its replicas it resigned with every heartbeat, while it still serves.</summary>
+    ResignWhileServing = 16,
 }

@@ -92,6 +92,7 @@ public class ReplicationCodecTests
             new CatchUpStart(3, 1, 7, 2, description),
             new CatchUpContinue(3, 1, 7, 2),
             new CatchUpEnd(3, 7),
+            new Resign(4, 2),
             new CatchUpChunk(3, 1, 7, 0, 2, position, 1024, ranges, new LogPosition(10, 2), null),
             new CatchUpChunk(3, 1, 7, 1, 2, position, 0, [], new LogPosition(10, 2),
                 new CatchUpFinal(position, 39, CatchUpMethod.Extents, 10, tail, [new ExtentVersion(0, 41), new ExtentVersion(5, 40)])),

@@ -20,6 +20,9 @@ public sealed class BrokenProtocolTests(ITestOutputHelper output)
     [Fact]
     public void AnOwnerThatServesWithoutWaitingOutTheLeaseIsCaught() => Caught(ProtocolBreakage.SkipLeaseWait);
 
+    [Fact]
+    public void AnOwnerThatResignsWhileItStillServesIsCaught() => Caught(ProtocolBreakage.ResignWhileServing);
+
     private void Caught(ProtocolBreakage breakage)
     {
         var found = SpecSearch.FirstViolation(breakage, Limit);

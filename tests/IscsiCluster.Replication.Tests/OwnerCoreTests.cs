@@ -256,4 +256,50 @@ public sealed class OwnerCoreTests
         Assert.Equal(2, wire.Contents(3)[8]);
         Assert.Equal(new LogPosition(4, second.Epoch), wire.Replicas[3].Last);
     }
+
+    [Fact]
+    public void AnOwnerThatStopsResignsAndTheNextOneServesWithoutWaitingOutItsLease()
+    {
+        var wire = new Wire();
+        var first = wire.Serving(1);
+        wire.Advance(wire.Settings.HeartbeatInterval);
+        Assert.True(first.LeaseValidAt(wire.Now));
+
+        wire.Take(1, first.Stop(wire.Now));
+        Assert.Equal(3, wire.InFlight.Count(m => m.Message is Resign r && r.Epoch == first.Epoch));
+        wire.DeliverAll();
+        var next = wire.StartOwner(2);
+        wire.DeliverAll();
+
+        // The first owner's lease would run for most of another L; the resignation voids it, and older leases are long over.
+        Assert.Equal(OwnerState.Serving, next.State);
+        Assert.True(next.CanRead(wire.Now));
+    }
+
+    [Fact]
+    public void WithoutAResignationTheNextOwnerWaitsOutTheLease()
+    {
+        var wire = new Wire();
+        var first = wire.Serving(1);
+        wire.Advance(wire.Settings.HeartbeatInterval);
+
+        // The first owner crashes: it sends nothing more. Forged or stale resignations change nothing: one for its epoch from
+        // another node, one for an older epoch from it.
+        wire.Owners.Remove(1);
+        wire.InFlight.Clear();
+        foreach (var id in wire.Replicas.Keys)
+        {
+            wire.Take(2, [new Outgoing(id, new Resign(first.Epoch, 2))]);
+            wire.InFlight.Add((1, id, new Resign(first.Epoch - 1, 1)));
+        }
+
+        wire.DeliverAll();
+        var next = wire.StartOwner(2);
+        wire.DeliverAll();
+        Assert.Equal(OwnerState.WaitingLease, next.State);
+        Assert.False(next.CanRead(wire.Now));
+        Assert.False(next.CanRead(first.LeaseExpiry - TimeSpan.FromTicks(1)));
+        wire.Advance(wire.Settings.LeaseWait);
+        Assert.Equal(OwnerState.Serving, next.State);
+    }
 }

@@ -72,6 +72,28 @@ public sealed class ScenarioTests
     }
 
     [Fact]
+    public void APlannedHandOffResignsTheOldLeaseSoTheNewOwnerServesAtOnce()
+    {
+        var sim = Cluster();
+        sim.Serving(1);
+        sim.RunFor(500 * Millisecond);
+        var before = sim.Acknowledged(sim.WriteBlocks(1, 2));
+
+        // A drain: the sharding layer moves the LUN, the old owner stops and resigns, the new one needs no lease wait (200 ms
+        // here); the new owner's reads see the old owner's last acknowledged write, and its own write wins after.
+        var movedAt = sim.Now;
+        sim.Designate(2);
+        Assert.True(sim.RunUntil(() => sim.Owner(2)?.State == OwnerState.Serving, 1 * Second), sim.DescribeState());
+        Assert.True(sim.Now - movedAt < 100 * Millisecond, $"the new owner served {(sim.Now - movedAt) / 1000} ms after the move");
+        var read = sim.Read(2, 2, 1);
+        Assert.True(sim.RunUntil(() => read.EndedAt is not null, 1 * Second));
+        Assert.Equal(before.Id, Assert.Single(read.Values!));
+        var after = sim.Acknowledged(sim.WriteBlocks(2, 2));
+        sim.FinishCleanly();
+        Assert.Equal(after.Id, sim.Blocks(3)[2]);
+    }
+
+    [Fact]
     public void AnOwnerCutOffFromItsPeersStopsServingTheClientsThatStillReachIt()
     {
         var sim = Cluster();

@@ -11,7 +11,7 @@ public sealed class SimSpecTests
     public void EverySpecSurvivesPackingIntoOneNumber() =>
         Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(
             SimulationTests.Specs().ToArbitrary(),
-            Gen.Elements(ProtocolBreakage.None, ProtocolBreakage.SkipLeaseWait, ProtocolBreakage.SkipPredecessorCheck | ProtocolBreakage.AcknowledgeOnOwnReplicaOnly).ToArbitrary(),
+            Gen.Elements(ProtocolBreakage.None, ProtocolBreakage.SkipLeaseWait, ProtocolBreakage.SkipPredecessorCheck | ProtocolBreakage.AcknowledgeOnOwnReplicaOnly, ProtocolBreakage.ResignWhileServing).ToArbitrary(),
             (spec, breakage) => SimSpec.Unpack((spec with { Breakage = breakage }).Pack()) == spec with { Breakage = breakage }));
 
     [Fact]

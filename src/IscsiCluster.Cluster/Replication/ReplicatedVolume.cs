@@ -157,11 +157,8 @@ public sealed class ReplicatedVolume
 
     private void Apply(OwnerOutput output)
     {
-        foreach (var message in output.Messages)
-        {
-            _endpoint.Send(_lunId, message);
-        }
-
+        // The read window first, the messages after: once a stopping owner's resignation is out, a newer owner may serve at
+        // once, so no read on another thread may pass its check against the old window from then on.
         if (_core.ReadWindow is { } window)
         {
             Volatile.Write(ref _readableFrom, window.From.Ticks);
@@ -170,6 +167,11 @@ public sealed class ReplicatedVolume
         else
         {
             Volatile.Write(ref _readableUntil, long.MinValue);
+        }
+
+        foreach (var message in output.Messages)
+        {
+            _endpoint.Send(_lunId, message);
         }
 
         foreach (var completion in output.Completions)

@@ -23,6 +23,7 @@ public static class ReplicationCodec
         CatchUpContinue = 8,
         CatchUpEnd = 9,
         CatchUpChunk = 10,
+        Resign = 11,
         ProbeReply = 20,
         PromiseGranted = 21,
         PromiseRefused = 22,
@@ -105,6 +106,11 @@ public static class ReplicationCodec
                 w.Byte((byte)Type.CatchUpEnd);
                 w.Int64(m.Epoch);
                 w.Int64(m.Session);
+                break;
+            case Resign m:
+                w.Byte((byte)Type.Resign);
+                w.Int64(m.Epoch);
+                w.Int32(m.Owner);
                 break;
             case CatchUpChunk m:
                 w.Byte((byte)Type.CatchUpChunk);
@@ -212,6 +218,7 @@ public static class ReplicationCodec
             Type.CatchUpContinue => new CatchUpContinue(r.Int64(), r.Int32(), r.Int64(), r.Int32()),
             Type.CatchUpEnd => new CatchUpEnd(r.Int64(), r.Int64()),
             Type.CatchUpChunk => ReadChunk(ref r),
+            Type.Resign => new Resign(r.Int64(), r.Int32()),
             Type.ProbeReply => new ProbeReply(r.Int64(), r.Int64(), Position(ref r)),
             Type.PromiseGranted => new PromiseGranted(r.Int64(), Position(ref r), r.Int64(), Time(ref r)),
             Type.PromiseRefused => new PromiseRefused(r.Int64(), r.Int64()),

@@ -46,6 +46,10 @@ public sealed partial class OwnerCore
             foreach (var peer in _peers)
             {
                 Send(peer.Id, new Heartbeat(_epoch, _self, committed, now));
+                if ((_settings.Breakage & ProtocolBreakage.ResignWhileServing) != 0)
+                {
+                    Send(peer.Id, new Resign(_epoch, _self));
+                }
             }
 
             _lastHeartbeatAt = now;

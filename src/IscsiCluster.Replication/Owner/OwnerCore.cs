@@ -185,7 +185,9 @@ public sealed partial class OwnerCore
 
     /// <summary>
     /// Stops this owner (the LUN moves away, or the host shuts down): every pending write and flush fails with
-    /// <see cref="CompletionStatus.Stopped"/>, catch-up sources are told to let go, and it never serves again.
+    /// <see cref="CompletionStatus.Stopped"/>, catch-up sources are told to let go, and it never serves again. Once stopped,
+    /// it tells every replica that it resigned its epoch, so that the next owner need not wait out its lease; a crashed owner
+    /// sends nothing, and the next one waits (REPLICATION.md "Becoming owner", step 5).
     /// </summary>
     public OwnerOutput Stop(TimeSpan now)
     {
@@ -198,6 +200,13 @@ public sealed partial class OwnerCore
 
             _stopped = true;
             FailPending(CompletionStatus.Stopped);
+            if (_phase is Phase.Recovering or Phase.Recovered)
+            {
+                foreach (var peer in _peers)
+                {
+                    Send(peer.Id, new Resign(_epoch, _self));
+                }
+            }
         }
 
         return Output(now);

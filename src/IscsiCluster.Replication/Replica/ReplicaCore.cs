@@ -36,6 +36,9 @@ public sealed partial class ReplicaCore
     /// <summary><see cref="_lastLeaseAckAt"/> as it was when the current epoch was promised: the age a promise reports.</summary>
     private TimeSpan _lastOlderLeaseAckAt;
 
+    /// <summary>The owner of the promised epoch resigned it: the leases this replica renewed for that owner no longer count.</summary>
+    private bool _promisedOwnerResigned;
+
     /// <summary>
     /// Starts the replica from its store. <paramref name="now"/> also stands for the last lease acknowledgement: what this
     /// process acknowledged before a restart is unknown, and counting from the start only makes promises report shorter ages
@@ -173,6 +176,9 @@ public sealed partial class ReplicaCore
             case CatchUpEnd end:
                 EndSession(end.Epoch, end.Session);
                 break;
+            case Resign resign:
+                HandleResign(from, resign);
+                break;
             case CatchUpChunk chunk:
                 HandleChunk(chunk, now);
                 break;
@@ -224,9 +230,32 @@ public sealed partial class ReplicaCore
         return true;
     }
 
+    /// <summary>
+    /// The owner of the promised epoch stopped for good. Only that owner's word counts: a resignation of an older epoch, or
+    /// from another node, says nothing about the lease this replica renews now. It is kept in memory only: after a restart the
+    /// replica reports the conservative age from its start anyway.
+    /// </summary>
+    private void HandleResign(int from, Resign resign)
+    {
+        if (resign.Epoch == _promised && resign.Owner == from && from == _promisedOwner)
+        {
+            _promisedOwnerResigned = true;
+        }
+    }
+
+    /// <summary>
+    /// Promises <paramref name="epoch"/>. The age the promise reports is that of the last acknowledgement of an older owner's
+    /// lease; when the owner of the current epoch resigned, its leases are void and the age goes back to the acknowledgements
+    /// before its epoch, which it had itself waited out before it served.
+    /// </summary>
     private void Promise(long epoch, int owner, long incarnation)
     {
-        _lastOlderLeaseAckAt = _lastLeaseAckAt;
+        if (!_promisedOwnerResigned)
+        {
+            _lastOlderLeaseAckAt = _lastLeaseAckAt;
+        }
+
+        _promisedOwnerResigned = false;
         _store.SavePromise(epoch, owner, incarnation);
         _promised = epoch;
         _promisedOwner = owner;

@@ -38,7 +38,8 @@ internal sealed record SimSpec(
         | (ulong)(Sizes & 3) << 55
         | (ulong)(MultiRange ? 1 : 0) << 57
         | (ulong)((int)Breakage & 15) << 58
-        | (ulong)(PowerLoss ? 1 : 0) << 62;
+        | (ulong)(PowerLoss ? 1 : 0) << 62
+        | (ulong)(((int)Breakage >> 4) & 1) << 63;
 
     public static SimSpec Unpack(ulong packed) => new(
         (uint)packed,
@@ -54,7 +55,7 @@ internal sealed record SimSpec(
         (int)(packed >> 49) & 63,
         (int)(packed >> 55) & 3,
         ((packed >> 57) & 1) == 1,
-        (ProtocolBreakage)((int)(packed >> 58) & 15),
+        (ProtocolBreakage)(((int)(packed >> 58) & 15) | ((int)(packed >> 63) & 1) << 4),
         ((packed >> 62) & 1) == 1);
 
     public override string ToString() =>
