@@ -26,6 +26,8 @@ internal enum Outcome
 internal sealed unsafe class IscsiPath : IDisposable
 {
     private readonly string _initiator;
+
+    static IscsiPath() => Libiscsi.DropConnectionOnLogoutRequest();
     private IntPtr _context;
 
     public IscsiPath(string portal, string target, int lun, string initiator, int timeoutSeconds)
@@ -64,7 +66,9 @@ internal sealed unsafe class IscsiPath : IDisposable
         Libiscsi.SetSessionType(context, Libiscsi.SessionNormal);
         Libiscsi.SetNoAutoReconnect(context, 1);
         Libiscsi.SetTimeout(context, TimeoutSeconds);
-        if (Libiscsi.FullConnectSync(context, Portal, Lun) != 0)
+        // Connect and log in, nothing more: libiscsi's full connect also sends TEST UNIT READY and gives the connection up
+        // when the LUN is NOT READY (in transition during a move), where a multipath initiator keeps the path logged in.
+        if (Libiscsi.ConnectSync(context, Portal) != 0 || Libiscsi.LoginSync(context) != 0)
         {
             LastError = Libiscsi.ErrorOf(context);
             Libiscsi.DestroyContext(context);

@@ -10,6 +10,17 @@ internal static unsafe partial class Libiscsi
 {
     private const string Library = "libiscsi.so.7";
 
+    /// <summary>
+    /// Makes libiscsi drop a connection when the target asks for a logout (Async Message, event 1) instead of logging out and
+    /// logging in again to the same portal with the commands still queued on it: what the kernel initiator under dm-multipath
+    /// amounts to (it logs out, fails the path, and the commands go down the others). libiscsi reads this from the process
+    /// environment, which .NET's Environment does not write to.
+    /// </summary>
+    public static void DropConnectionOnLogoutRequest() => SetEnvironment("LIBISCSI_DROP_CONN_ON_ASYNC_EVENT1", "1", 1);
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnvironment(string name, string value, int overwrite);
+
     public const int SessionNormal = 2;
 
     [LibraryImport(Library, EntryPoint = "iscsi_create_context", StringMarshalling = StringMarshalling.Utf8)]
@@ -30,8 +41,11 @@ internal static unsafe partial class Libiscsi
     [LibraryImport(Library, EntryPoint = "iscsi_set_noautoreconnect")]
     public static partial void SetNoAutoReconnect(IntPtr context, int state);
 
-    [LibraryImport(Library, EntryPoint = "iscsi_full_connect_sync", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int FullConnectSync(IntPtr context, string portal, int lun);
+    [LibraryImport(Library, EntryPoint = "iscsi_connect_sync", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int ConnectSync(IntPtr context, string portal);
+
+    [LibraryImport(Library, EntryPoint = "iscsi_login_sync")]
+    public static partial int LoginSync(IntPtr context);
 
     [LibraryImport(Library, EntryPoint = "iscsi_get_error")]
     public static partial IntPtr GetError(IntPtr context);

@@ -22,6 +22,15 @@ internal sealed class MultipathDevice : IDisposable
         _paths = [.. portals.Select(p => new IscsiPath(p, target, lun, initiator, timeoutSeconds))];
         _nextReconnect = new long[_paths.Length];
         _clock = clock;
+
+        // Every path logged in from the start, as dm-multipath keeps them: a command turned away by one finds the next ready.
+        for (var i = 0; i < _paths.Length; i++)
+        {
+            if (!_paths[i].TryConnect())
+            {
+                _nextReconnect[i] = _clock.ElapsedTicks + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
+            }
+        }
     }
 
     public TimeSpan QueueLimit { get; init; } = TimeSpan.FromSeconds(120);

@@ -325,6 +325,13 @@ internal sealed class LunPort : ReceiveActor, IWithTimers
         }
 
         _pending.Clear();
+
+        // Commands other nodes forwarded to the owner that was here: it is gone, and its answers with it.
+        foreach (var (_, (node, correlation, tag)) in _served)
+        {
+            _endpoint.Send(node, new AnswerFrame(correlation, _lunId, NotReady(tag)));
+        }
+
         _served.Clear();
     }
 
