@@ -27,11 +27,12 @@ internal sealed record Timeline(double? PauseFrom, double? Detected, double? Nod
 /// <summary>
 /// A failover drill: rounds of taking one node away under load (kill -9 of the LUN's owner or of a replica, SIGSTOP
 /// of the owner past failure detection, or a planned stop of the owner), bringing it back, and checking with <see cref="Workload"/> that
-/// nothing acknowledged was lost and no read went back in time.
+/// nothing acknowledged was lost and no read went back in time. A rolling restart's round drains, restarts and catches up
+/// every node in turn under the same load.
 /// </summary>
 internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log)
 {
-    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner", "drain"];
+    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner", "drain", "rolling-restart"];
 
     /// <summary>How long a hung owner stays stopped: well past failure detection and downing.</summary>
     public static readonly TimeSpan HangFor = TimeSpan.FromSeconds(20);
@@ -42,6 +43,11 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
 
     public RoundReport RunRound(int round)
     {
+        if (kind == "rolling-restart")
+        {
+            return RunRollingRestart(round);
+        }
+
         var problems = new List<string>();
         var before = WaitHealthy();
         var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
@@ -105,27 +111,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         }
 
         Thread.Sleep(LoadAfterResume);
-        var restarted = workload.Now;
-        cluster.Up();
-        double? catchUp = null;
-        var syncBy = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (DateTime.UtcNow < syncBy)
-        {
-            if (cluster.Status(survivor) is { } status && Lun(status) is { } l
-                && l.GetProperty("replicas").EnumerateArray().All(r => r.GetProperty("health").GetString() == "in-sync"))
-            {
-                catchUp = workload.Now - restarted;
-                break;
-            }
-
-            Thread.Sleep(250);
-        }
-
-        if (catchUp is null)
-        {
-            problems.Add("the returning replica did not catch up within 3 minutes");
-        }
-
+        var catchUp = Return(survivor, problems);
         Thread.Sleep(LoadAfterResume);
         stop.Cancel();
         load.Join();
@@ -146,6 +132,93 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             result.StaleReads, catchUp is { } c ? Math.Round(c, 3) : null,
             new Timeline(Math.Round(pauseFrom, 3), Since(detected), Since(downed), Since(newOwnerServing), Math.Round(result.LongestPauseTo - signalled, 3)),
             problems);
+    }
+
+    /// <summary>
+    /// One round of a rolling restart: each node in turn is drained (SIGTERM), restarted, and caught up before the next,
+    /// while the load runs through every portal. The timeline is the owner's step, where the LUN moves; the catch-up
+    /// time is the longest of the three.
+    /// </summary>
+    private RoundReport RunRollingRestart(int round)
+    {
+        var problems = new List<string>();
+        var before = WaitHealthy();
+        var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
+        var volume = Lun(before)!.Value.GetProperty("volumeId").GetUInt64();
+
+        using var stop = new CancellationTokenSource();
+        WorkloadReport? report = null;
+        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
+        load.Start();
+        Thread.Sleep(LoadBefore);
+
+        double? longestCatchUp = 0;
+        DateTime ownerSignalledAt = default;
+        double ownerSignalled = 0;
+        for (var node = 1; node <= cluster.Nodes; node++)
+        {
+            var signalledAt = DateTime.Now;
+            var signalled = workload.Now;
+            if (node == owner)
+            {
+                (ownerSignalledAt, ownerSignalled) = (signalledAt, signalled);
+            }
+
+            cluster.Signal(node, ClusterControl.SigTerm);
+            log.WriteLine($"round {round}: SIGTERM (drain) node-{node} at {signalled:0.000} s");
+            if (!WaitExit(node))
+            {
+                problems.Add($"node-{node} still runs 60 s after SIGTERM");
+            }
+
+            var catchUp = Return(node % cluster.Nodes + 1, problems);
+            log.WriteLine($"round {round}: node-{node} back and in sync after {catchUp:0.00} s");
+            longestCatchUp = catchUp is { } c && longestCatchUp is { } l ? Math.Max(c, l) : null;
+            WaitHealthy();
+        }
+
+        Thread.Sleep(LoadAfterResume);
+        stop.Cancel();
+        load.Join();
+        var result = report!;
+        var (lost, samples) = workload.Verify();
+        problems.AddRange(result.ErrorSamples);
+        problems.AddRange(samples);
+
+        var ownerAfter = OwnerOf(WaitHealthy());
+        double? Since(DateTime? at) => at is { } t ? Math.Round((t - ownerSignalledAt).TotalSeconds, 3) : null;
+        var survivors = Enumerable.Range(1, cluster.Nodes).Where(n => n != owner).ToArray();
+        var newOwnerServing = survivors.Select(n => cluster.FirstLogLine(n, ownerSignalledAt, $"LUN {volume:x15}: owner here is Serving")).Min();
+        return new RoundReport(
+            round, 0, owner, ownerAfter, Math.Round(result.LongestPauseSeconds, 3), result.Errors, result.Acknowledged, result.Reads, lost,
+            result.StaleReads, longestCatchUp is { } lc ? Math.Round(lc, 3) : null,
+            new Timeline(Math.Round(result.LongestPauseFrom - ownerSignalled, 3), null, null, Since(newOwnerServing),
+                Math.Round(result.LongestPauseTo - ownerSignalled, 3)),
+            problems);
+    }
+
+    /// <summary>
+    /// Starts the nodes that are not running (<c>up</c>) and waits until every replica of the drill LUN is in sync, as
+    /// <paramref name="survivor"/> reports it; the seconds that took, or null (and a problem) after 3 minutes.
+    /// </summary>
+    private double? Return(int survivor, List<string> problems)
+    {
+        var restarted = workload.Now;
+        cluster.Up();
+        var syncBy = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < syncBy)
+        {
+            if (cluster.Status(survivor) is { } status && Lun(status) is { } l
+                && l.GetProperty("replicas").EnumerateArray().All(r => r.GetProperty("health").GetString() == "in-sync"))
+            {
+                return workload.Now - restarted;
+            }
+
+            Thread.Sleep(250);
+        }
+
+        problems.Add("the returning replica did not catch up within 3 minutes");
+        return null;
     }
 
     /// <summary>Waits up to a minute for the node's process to end; false when it still runs.</summary>

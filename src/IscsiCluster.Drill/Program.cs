@@ -11,6 +11,7 @@ const string Usage = """
       kill-replica   kill -9 of a node that keeps a replica but does not own it, then its restart
       hang-owner     SIGSTOP of the owner for 20 s (past failure detection), then SIGCONT and its return
       drain          a planned stop (SIGTERM) of the owner: its LUNs move to the others, then it returns
+      rolling-restart  every node in turn drained, restarted and caught up before the next (one round: all)
     --rounds N    rounds to run (default 3)
     --json FILE   also write the figures as JSON
     --blocks N    4 KiB blocks the workload writes and verifies (default 4096)
@@ -95,7 +96,7 @@ try
         var report = drill.RunRound(round);
         reports.Add(report);
         Console.WriteLine(
-            $"round {round}: node-{report.Victim} (owner node-{report.OwnerBefore} -> {(report.OwnerAfter is { } a ? $"node-{a}" : "?")}): " +
+            $"round {round}: {(report.Victim == 0 ? "every node" : $"node-{report.Victim}")} (owner node-{report.OwnerBefore} -> {(report.OwnerAfter is { } a ? $"node-{a}" : "?")}): " +
             $"longest pause {report.LongestPauseS:0.00} s, errors {report.Errors}, acknowledged {report.Acknowledged}, reads {report.Reads}, " +
             $"lost {report.Lost}, stale reads {report.StaleReads}, catch-up {(report.CatchUpS is { } c ? $"{c:0.00} s" : "none")}; " +
             $"timeline: pause from {report.Timeline.PauseFrom:0.00} s, unreachable at {report.Timeline.Detected:0.00} s, down at {report.Timeline.NodeDown:0.00} s, " +
