@@ -114,13 +114,20 @@ public sealed record ClusterSettings
             throw new ConfigException($"key '{path}.number': {number} is outside 1..{ushort.MaxValue}");
         }
 
-        var text = entry.GetString("address");
+        var address = NodeAddress(entry, path, "address");
+        var portalAddress = entry.HasPath("portal-address") ? NodeAddress(entry, path, "portal-address") : null;
+        return new ClusterNode(number, address, Port(entry, path, "portal-port"), Port(entry, path, "remoting-port"), Port(entry, path, "data-port"), portalAddress);
+    }
+
+    private static IPAddress NodeAddress(Config.Config entry, string path, string key)
+    {
+        var text = entry.GetString(key);
         if (!IPAddress.TryParse(text, out var address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
         {
-            throw new ConfigException($"key '{path}.address': '{text}' is not the IP address of one node");
+            throw new ConfigException($"key '{path}.{key}': '{text}' is not the IP address of one node");
         }
 
-        return new ClusterNode(number, address, Port(entry, path, "portal-port"), Port(entry, path, "remoting-port"), Port(entry, path, "data-port"));
+        return address;
     }
 
     private static int Port(Config.Config entry, string path, string key)

@@ -86,7 +86,21 @@ public class ClusterSettingsTests
         Assert.All(counts.Skip(1), count => Assert.InRange(count, 500, 700));
     }
 
+    [Fact]
+    public void APortalAddressPutsThePortalOnAnotherNetworkThanThePeers()
+    {
+        var text = ThreeNodes(self: 2).Replace(
+            "{ number = 2, address = \"10.9.0.2\",", "{ number = 2, address = \"10.9.0.2\", portal-address = \"192.0.2.2\",", StringComparison.Ordinal);
+        var settings = ClusterSettings.Create(Config.Config.ParseString(text), Portal);
+
+        Assert.Equal("192.0.2.2:3260", settings.Me.Portal.ToString());
+        Assert.Equal("10.9.0.2:4054", settings.Me.Data.ToString());
+        Assert.Equal("10.9.0.1:3260", settings.Nodes.Single(n => n.Number == 1).Portal.ToString());
+        Assert.Equal("10.9.0.2", settings.AkkaOverrides(AkkaConfigurationFactory.Empty).GetString("akka.remote.dot-netty.tcp.hostname"));
+    }
+
     [Theory]
+    [InlineData("iscsi-cluster.cluster.nodes += { number = 7, address = \"10.9.0.9\", portal-address = \"nowhere\", portal-port = 1, remoting-port = 2, data-port = 3 }", "portal-address")]
     [InlineData("iscsi-cluster.node.number = 4", "iscsi-cluster.node.number")]
     [InlineData("iscsi-cluster.cluster.replication-factor = 0", "replication-factor")]
     [InlineData("iscsi-cluster.cluster.nodes += { number = 1, address = \"10.9.0.9\", portal-port = 1, remoting-port = 2, data-port = 3 }", "listed twice")]
