@@ -18,6 +18,9 @@ internal sealed partial class ClusterControl(string runDirectory, string launche
 
     public int Nodes => nodes;
 
+    /// <summary>Set for every launcher command (the partition drill's run and configuration directories, its namespaces).</summary>
+    public IReadOnlyDictionary<string, string> LauncherEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The node's process, when it runs (a zombie does not).</summary>
     public int? Pid(int node)
     {
@@ -100,17 +103,22 @@ internal sealed partial class ClusterControl(string runDirectory, string launche
     /// <summary><c>./iscsi-cluster up</c>: starts whichever nodes are not running and returns once they serve.</summary>
     public void Up()
     {
-        var result = Run(launcher, ["up"], TimeSpan.FromMinutes(5));
+        var result = Run(launcher, ["up"], TimeSpan.FromMinutes(5), Launcher());
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"./iscsi-cluster up failed: {result.Output}{result.Error}");
         }
     }
 
+    /// <summary><c>./iscsi-cluster down</c>: stops every node cleanly.</summary>
+    public void Down() => Run(launcher, ["down"], TimeSpan.FromMinutes(2), Launcher());
+
+    private (string Name, string Value)[] Launcher() => [.. LauncherEnvironment.Select(e => (e.Key, e.Value))];
+
     /// <summary><c>./iscsi-cluster adm ...</c>; the exit code and what it printed.</summary>
     public (int ExitCode, string Output) Adm(params string[] arguments)
     {
-        var result = Run(launcher, ["adm", .. arguments], TimeSpan.FromMinutes(2));
+        var result = Run(launcher, ["adm", .. arguments], TimeSpan.FromMinutes(2), Launcher());
         return (result.ExitCode, result.Output + result.Error);
     }
 

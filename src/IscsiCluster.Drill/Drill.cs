@@ -30,11 +30,11 @@ internal sealed record Timeline(double? PauseFrom, double? Detected, double? Nod
 /// nothing acknowledged was lost and no read went back in time. A rolling restart's round drains, restarts and catches up
 /// every node in turn under the same load.
 /// </summary>
-internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log)
+internal sealed class Drill(string kind, ClusterControl cluster, Workload workload, int tid, int lun, TextWriter log, NetworkLab? lab = null)
 {
-    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner", "drain", "rolling-restart"];
+    public static readonly string[] Kinds = ["kill-owner", "kill-replica", "hang-owner", "drain", "rolling-restart", "partition"];
 
-    /// <summary>How long a hung owner stays stopped: well past failure detection and downing.</summary>
+    /// <summary>How long a hung owner stays stopped, or a node cut off: well past failure detection and downing.</summary>
     public static readonly TimeSpan HangFor = TimeSpan.FromSeconds(20);
 
     private static readonly TimeSpan LoadBefore = TimeSpan.FromSeconds(3);
@@ -51,7 +51,8 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var problems = new List<string>();
         var before = WaitHealthy();
         var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
-        var victim = kind == "kill-replica" ? Enumerable.Range(1, cluster.Nodes).Where(n => n != owner).ElementAt(round % (cluster.Nodes - 1)) : owner;
+        var replicaRound = kind == "kill-replica" || (kind == "partition" && round % 2 == 0);
+        var victim = replicaRound ? Enumerable.Range(1, cluster.Nodes).Where(n => n != owner).ElementAt(round % (cluster.Nodes - 1)) : owner;
         var survivor = Enumerable.Range(1, cluster.Nodes).First(n => n != victim);
 
         using var stop = new CancellationTokenSource();
@@ -67,9 +68,18 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         {
             "hang-owner" => (ClusterControl.SigStop, "SIGSTOP"),
             "drain" => (ClusterControl.SigTerm, "SIGTERM (drain)"),
+            "partition" => (0, "cut off from its peers:"),
             _ => (ClusterControl.SigKill, "kill -9"),
         };
-        cluster.Signal(victim, signal);
+        if (kind == "partition")
+        {
+            lab!.Isolate(victim);
+        }
+        else
+        {
+            cluster.Signal(victim, signal);
+        }
+
         log.WriteLine($"round {round}: {signalName} node-{victim} (owner node-{owner}) at {signalled:0.000} s");
 
         // Wait until a new owner serves (the owner stays when a replica is lost); the timeline comes from the logs later.
@@ -92,7 +102,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             problems.Add($"node-{victim} still runs 60 s after SIGTERM");
         }
 
-        if (kind == "hang-owner")
+        if (kind is "hang-owner" or "partition")
         {
             var resume = signalled + HangFor.TotalSeconds - workload.Now;
             if (resume > 0)
@@ -100,13 +110,21 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
                 Thread.Sleep(TimeSpan.FromSeconds(resume));
             }
 
-            cluster.Signal(victim, ClusterControl.SigCont);
-            log.WriteLine($"round {round}: SIGCONT node-{victim} at {workload.Now:0.000} s");
+            if (kind == "partition")
+            {
+                lab!.Heal(victim);
+                log.WriteLine($"round {round}: node-{victim} joined to its peers again at {workload.Now:0.000} s");
+            }
+            else
+            {
+                cluster.Signal(victim, ClusterControl.SigCont);
+                log.WriteLine($"round {round}: SIGCONT node-{victim} at {workload.Now:0.000} s");
+            }
 
             // A downed node cannot rejoin: it stops itself, and comes back below as a new incarnation.
             if (!WaitExit(victim))
             {
-                problems.Add($"node-{victim} still runs 60 s after SIGCONT");
+                problems.Add($"node-{victim} still runs 60 s after it was {(kind == "partition" ? "joined again" : "continued")}");
             }
         }
 

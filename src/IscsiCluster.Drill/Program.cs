@@ -12,6 +12,9 @@ const string Usage = """
       hang-owner     SIGSTOP of the owner for 20 s (past failure detection), then SIGCONT and its return
       drain          a planned stop (SIGTERM) of the owner: its LUNs move to the others, then it returns
       rolling-restart  every node in turn drained, restarted and caught up before the next (one round: all)
+      partition      a node cut off from the other two for 20 s while the initiator still reaches it (the owner
+                     in odd rounds, a replica in even ones), then healed and returned; runs its own three nodes
+                     in network namespaces on two bridges (cluster and storage networks; needs root)
     --rounds N    rounds to run (default 3)
     --json FILE   also write the figures as JSON
     --blocks N    4 KiB blocks the workload writes and verifies (default 4096)
@@ -57,9 +60,42 @@ if (kind is null || !Drill.Kinds.Contains(kind) || rounds < 1 || blocks < 64)
     return 2;
 }
 
-var cluster = new ClusterControl(runDirectory, launcher, adminDll, nodes: 3);
+NetworkLab? lab = null;
+var environment = new Dictionary<string, string>();
+if (kind == "partition")
+{
+    // Its own cluster, beside the user's: nodes in namespaces, their runs and configuration under .run/partition.
+    runDirectory = Path.Combine(runDirectory, "partition");
+    var configDirectory = Path.Combine(runDirectory, "config");
+    Directory.CreateDirectory(configDirectory);
+    var nodeEntries = Enumerable.Range(1, 3).Select(n =>
+        "    { number = " + n + ", address = \"" + NetworkLab.ClusterAddress(n) + "\", portal-address = \"" + NetworkLab.StorageAddress(n)
+        + "\", portal-port = 3260, remoting-port = 4053, data-port = 4054 }");
+    File.WriteAllText(Path.Combine(configDirectory, "cluster.conf"),
+        "# Written by the partition drill: three nodes in network namespaces, peers on 10.213.1.0/24, portals on 10.213.2.0/24.\n"
+        + "iscsi-cluster.cluster {\n  nodes = [\n" + string.Join("\n", nodeEntries) + "\n  ]\n  replication-factor = 3\n}\n");
+    for (var n = 1; n <= 3; n++)
+    {
+        File.WriteAllText(Path.Combine(configDirectory, $"node-{n}.conf"), $$"""
+            include "cluster.conf"
+            iscsi-cluster.node { number = {{n}}, name = "node-{{n}}" }
+            """);
+    }
+
+    environment["ISCSI_CLUSTER_RUN_DIR"] = runDirectory;
+    environment["ISCSI_CLUSTER_CONFIG_DIR"] = configDirectory;
+    environment["ISCSI_CLUSTER_NETNS_PREFIX"] = NetworkLab.NamespacePrefix;
+}
+
+var cluster = new ClusterControl(runDirectory, launcher, adminDll, nodes: 3) { LauncherEnvironment = environment };
 try
 {
+    if (kind == "partition")
+    {
+        cluster.Down();
+        lab = NetworkLab.Create(cluster.Nodes);
+    }
+
     if (Enumerable.Range(1, cluster.Nodes).Any(n => cluster.Pid(n) is null))
     {
         Console.WriteLine("starting the cluster (./iscsi-cluster up) ...");
@@ -89,7 +125,7 @@ try
     Console.WriteLine($"drill {kind}: {rounds} round(s), {blocks} blocks of 4 KiB through {string.Join(", ", portals)}");
     workload.Prefill();
 
-    var drill = new Drill(kind, cluster, workload, DrillTid, DrillLun, Console.Out);
+    var drill = new Drill(kind, cluster, workload, DrillTid, DrillLun, Console.Out, lab);
     var reports = new List<RoundReport>();
     for (var round = 1; round <= rounds; round++)
     {
@@ -126,4 +162,12 @@ catch (InvalidOperationException e)
 {
     Console.Error.WriteLine($"drill: {e.Message}");
     return 3;
+}
+finally
+{
+    if (lab is not null)
+    {
+        cluster.Down();
+        lab.Dispose();
+    }
 }
