@@ -16,7 +16,14 @@ internal sealed record RoundReport(
     int StaleReads,
     double? CatchUpS,
     Timeline Timeline,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>I/O latency before the node was taken away, for comparison.</summary>
+    public LatencySummary? SteadyLatency { get; init; }
+
+    /// <summary>I/O latency while the returning node caught up (the last catch-up of a rolling restart).</summary>
+    public LatencySummary? CatchUpLatency { get; init; }
+}
 
 /// <summary>
 /// Seconds from the signal: the initiator's longest pause began; the survivors saw the victim unreachable, then downed
@@ -129,6 +136,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         }
 
         Thread.Sleep(LoadAfterResume);
+        var returned = workload.Now;
         var catchUp = Return(survivor, problems);
         Thread.Sleep(LoadAfterResume);
         stop.Cancel();
@@ -149,7 +157,11 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             round, victim, owner, ownerAfter, Math.Round(result.LongestPauseSeconds, 3), result.Errors, result.Acknowledged, result.Reads, lost,
             result.StaleReads, catchUp is { } c ? Math.Round(c, 3) : null,
             new Timeline(Math.Round(pauseFrom, 3), Since(detected), Since(downed), Since(newOwnerServing), Math.Round(result.LongestPauseTo - signalled, 3)),
-            problems);
+            problems)
+        {
+            SteadyLatency = result.LatencyBetween(signalled - LoadBefore.TotalSeconds + 1, signalled),
+            CatchUpLatency = catchUp is { } span ? result.LatencyBetween(returned, returned + span) : null,
+        };
     }
 
     /// <summary>
@@ -171,6 +183,9 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         Thread.Sleep(LoadBefore);
 
         double? longestCatchUp = 0;
+        LatencySummary? catchUpLatency = null;
+        var loadStarted = workload.Now - LoadBefore.TotalSeconds;
+        var lastReturn = (From: 0.0, Seconds: (double?)null);
         DateTime ownerSignalledAt = default;
         double ownerSignalled = 0;
         for (var node = 1; node <= cluster.Nodes; node++)
@@ -189,7 +204,9 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
                 problems.Add($"node-{node} still runs 60 s after SIGTERM");
             }
 
+            var returned = workload.Now;
             var catchUp = Return(node % cluster.Nodes + 1, problems);
+            lastReturn = (returned, catchUp);
             log.WriteLine($"round {round}: node-{node} back and in sync after {catchUp:0.00} s");
             longestCatchUp = catchUp is { } c && longestCatchUp is { } l ? Math.Max(c, l) : null;
             WaitHealthy();
@@ -202,6 +219,10 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var (lost, samples) = workload.Verify();
         problems.AddRange(result.ErrorSamples);
         problems.AddRange(samples);
+        if (lastReturn.Seconds is { } last)
+        {
+            catchUpLatency = result.LatencyBetween(lastReturn.From, lastReturn.From + last);
+        }
 
         var ownerAfter = OwnerOf(WaitHealthy());
         double? Since(DateTime? at) => at is { } t ? Math.Round((t - ownerSignalledAt).TotalSeconds, 3) : null;
@@ -212,7 +233,11 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             result.StaleReads, longestCatchUp is { } lc ? Math.Round(lc, 3) : null,
             new Timeline(Math.Round(result.LongestPauseFrom - ownerSignalled, 3), null, null, Since(newOwnerServing),
                 Math.Round(result.LongestPauseTo - ownerSignalled, 3)),
-            problems);
+            problems)
+        {
+            SteadyLatency = result.LatencyBetween(loadStarted + 1, loadStarted + LoadBefore.TotalSeconds),
+            CatchUpLatency = catchUpLatency,
+        };
     }
 
     /// <summary>

@@ -137,6 +137,8 @@ try
             $"lost {report.Lost}, stale reads {report.StaleReads}, catch-up {(report.CatchUpS is { } c ? $"{c:0.00} s" : "none")}; " +
             $"timeline: pause from {report.Timeline.PauseFrom:0.00} s, unreachable at {report.Timeline.Detected:0.00} s, down at {report.Timeline.NodeDown:0.00} s, " +
             $"new owner serving at {report.Timeline.NewOwnerServing:0.00} s, first I/O answered at {report.Timeline.FirstIoAnswered:0.00} s");
+        Console.WriteLine(
+            $"    I/O latency before: {Describe(report.SteadyLatency)}; while catching up: {Describe(report.CatchUpLatency)}");
         foreach (var problem in report.Problems)
         {
             Console.WriteLine($"    {problem}");
@@ -147,7 +149,8 @@ try
     var catchUps = reports.Where(r => r.CatchUpS is not null).Select(r => r.CatchUpS!.Value).Order().ToArray();
     Console.WriteLine(
         $"{kind}: {rounds} round(s); I/O pause median {pauses[pauses.Length / 2]:0.00} s, longest {pauses[^1]:0.00} s; " +
-        $"catch-up median {(catchUps.Length > 0 ? $"{catchUps[catchUps.Length / 2]:0.00} s" : "-")}; " +
+        $"catch-up median {(catchUps.Length > 0 ? $"{catchUps[catchUps.Length / 2]:0.00} s" : "-")}" +
+        $" (I/O p99 during it: median {Median(reports.Select(r => r.CatchUpLatency?.P99Ms))} ms, before: {Median(reports.Select(r => r.SteadyLatency?.P99Ms))} ms); " +
         $"errors {reports.Sum(r => r.Errors)}, acknowledged {reports.Sum(r => r.Acknowledged)}, lost {reports.Sum(r => r.Lost)}, stale reads {reports.Sum(r => r.StaleReads)}");
     if (jsonFile is not null)
     {
@@ -170,4 +173,13 @@ finally
         cluster.Down();
         lab.Dispose();
     }
+}
+
+static string Describe(LatencySummary? latency) =>
+    latency is { } l ? $"median {l.P50Ms:0.0} ms, p99 {l.P99Ms:0.0} ms, longest {l.MaxMs:0.0} ms over {l.Commands} commands" : "-";
+
+static string Median(IEnumerable<double?> values)
+{
+    var known = values.Where(v => v is not null).Select(v => v!.Value).Order().ToArray();
+    return known.Length == 0 ? "-" : $"{known[known.Length / 2]:0.0}";
 }

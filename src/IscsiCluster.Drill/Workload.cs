@@ -11,7 +11,24 @@ internal sealed record WorkloadReport(
     double LongestPauseSeconds,
     double LongestPauseFrom,
     double LongestPauseTo,
-    IReadOnlyList<string> ErrorSamples);
+    IReadOnlyList<string> ErrorSamples,
+    IReadOnlyList<IoTime> Ios)
+{
+    /// <summary>Latency percentiles (ms) of the commands issued between <paramref name="from"/> and <paramref name="to"/> (drill seconds); null when none was.</summary>
+    public LatencySummary? LatencyBetween(double from, double to)
+    {
+        var latencies = Ios.Where(io => io.Issued >= from && io.Issued < to).Select(io => io.Latency * 1000).Order().ToArray();
+        return latencies.Length == 0
+            ? null
+            : new LatencySummary(latencies.Length, Math.Round(latencies[latencies.Length / 2], 2), Math.Round(latencies[(int)(latencies.Length * 0.99)], 2), Math.Round(latencies[^1], 2));
+    }
+}
+
+/// <summary>One command: when it was issued (drill seconds) and how long until it was answered (seconds).</summary>
+internal readonly record struct IoTime(double Issued, double Latency);
+
+/// <summary>How many commands, and their median, 99th percentile and longest latency in milliseconds.</summary>
+internal sealed record LatencySummary(int Commands, double P50Ms, double P99Ms, double MaxMs);
 
 /// <summary>
 /// Writes unique, checksummed 4 KiB blocks and reads them back, through a <see cref="MultipathDevice"/> per worker; each
@@ -85,7 +102,8 @@ internal sealed class Workload
             longest.LongestPause,
             longest.PauseFrom,
             longest.PauseFrom + longest.LongestPause,
-            [.. results.SelectMany(r => r.Errors).Take(5)]);
+            [.. results.SelectMany(r => r.Errors).Take(5)],
+            [.. results.SelectMany(r => r.Ios)]);
     }
 
     private sealed class WorkerResult
@@ -96,6 +114,8 @@ internal sealed class Workload
         public double LongestPause;
         public double PauseFrom;
         public List<string> Errors { get; } = [];
+
+        public List<IoTime> Ios { get; } = [];
     }
 
     private WorkerResult RunWorker(int worker, CancellationToken stop)
@@ -144,6 +164,7 @@ internal sealed class Workload
             }
 
             var pause = answered - issued;
+            result.Ios.Add(new IoTime(issued, pause));
             if (pause > result.LongestPause)
             {
                 result.LongestPause = pause;
