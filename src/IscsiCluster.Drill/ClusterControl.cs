@@ -21,6 +21,9 @@ internal sealed partial class ClusterControl(string runDirectory, string launche
     /// <summary>Set for every launcher command (the partition drill's run and configuration directories, its namespaces).</summary>
     public IReadOnlyDictionary<string, string> LauncherEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How <see cref="Up"/> starts the nodes that are not running (<c>up</c>, or <c>up --config FILE</c> for one node).</summary>
+    public IReadOnlyList<string> UpArguments { get; init; } = ["up"];
+
     /// <summary>The node's process, when it runs (a zombie does not).</summary>
     public int? Pid(int node)
     {
@@ -103,7 +106,7 @@ internal sealed partial class ClusterControl(string runDirectory, string launche
     /// <summary><c>./iscsi-cluster up</c>: starts whichever nodes are not running and returns once they serve.</summary>
     public void Up()
     {
-        var result = Run(launcher, ["up"], TimeSpan.FromMinutes(5), Launcher());
+        var result = Run(launcher, UpArguments, TimeSpan.FromMinutes(5), Launcher());
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"./iscsi-cluster up failed: {result.Output}{result.Error}");

@@ -55,6 +55,11 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
             return RunRollingRestart(round);
         }
 
+        if (cluster.Nodes == 1)
+        {
+            return RunSingleNodeCrash(round);
+        }
+
         var problems = new List<string>();
         var before = WaitHealthy();
         var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
@@ -237,6 +242,48 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         {
             SteadyLatency = result.LatencyBetween(loadStarted + 1, loadStarted + LoadBefore.TotalSeconds),
             CatchUpLatency = catchUpLatency,
+        };
+    }
+
+    /// <summary>
+    /// One round of a single node's crash: kill -9 under load, started again at once; the initiator queues meanwhile, and
+    /// every write it had acknowledged must be there afterwards (the store's durability, without replicas to fall back on).
+    /// </summary>
+    private RoundReport RunSingleNodeCrash(int round)
+    {
+        var problems = new List<string>();
+        WaitHealthy();
+        using var stop = new CancellationTokenSource();
+        WorkloadReport? report = null;
+        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
+        load.Start();
+        Thread.Sleep(LoadBefore);
+
+        var signalled = workload.Now;
+        cluster.Signal(1, ClusterControl.SigKill);
+        log.WriteLine($"round {round}: kill -9 node-1 (the only node) at {signalled:0.000} s");
+        if (!WaitExit(1))
+        {
+            problems.Add("node-1 still runs 60 s after kill -9");
+        }
+
+        var returned = workload.Now;
+        var back = Return(1, problems);
+        Thread.Sleep(LoadAfterResume);
+        stop.Cancel();
+        load.Join();
+        var result = report!;
+        var (lost, samples) = workload.Verify();
+        problems.AddRange(result.ErrorSamples);
+        problems.AddRange(samples);
+        return new RoundReport(
+            round, 1, 1, 1, Math.Round(result.LongestPauseSeconds, 3), result.Errors, result.Acknowledged, result.Reads, lost,
+            result.StaleReads, back is { } b ? Math.Round(b, 3) : null,
+            new Timeline(Math.Round(result.LongestPauseFrom - signalled, 3), null, null, null, Math.Round(result.LongestPauseTo - signalled, 3)),
+            problems)
+        {
+            SteadyLatency = result.LatencyBetween(signalled - LoadBefore.TotalSeconds + 1, signalled),
+            CatchUpLatency = back is { } span ? result.LatencyBetween(returned, returned + span) : null,
         };
     }
 

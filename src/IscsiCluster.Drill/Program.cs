@@ -15,6 +15,8 @@ const string Usage = """
       partition      a node cut off from the other two for 20 s while the initiator still reaches it (the owner
                      in odd rounds, a replica in even ones), then healed and returned; runs its own three nodes
                      in network namespaces on two bridges (cluster and storage networks; needs root)
+    --single      kill-owner only: a single node of its own (state under .run/single, portal 127.0.0.1:3262)
+                  is killed with kill -9 and started again, and every acknowledged write must survive
     --rounds N    rounds to run (default 3)
     --json FILE   also write the figures as JSON
     --blocks N    4 KiB blocks the workload writes and verifies (default 4096)
@@ -26,6 +28,7 @@ const int DrillLun = 1;
 
 string? kind = null, jsonFile = null;
 var rounds = 3;
+var single = false;
 long blocks = 4096;
 var runDirectory = Environment.GetEnvironmentVariable("ISCSI_CLUSTER_RUN_DIR") ?? Path.Combine(Directory.GetCurrentDirectory(), ".run");
 var launcher = Environment.GetEnvironmentVariable("ISCSI_CLUSTER_LAUNCHER") ?? Path.Combine(Directory.GetCurrentDirectory(), "iscsi-cluster");
@@ -40,6 +43,7 @@ for (var i = 0; i < args.Length; i++)
             case "--rounds": rounds = int.Parse(Next()); break;
             case "--json": jsonFile = Path.GetFullPath(Next()); break;
             case "--blocks": blocks = long.Parse(Next()); break;
+            case "--single": single = true; break;
             case "-h" or "--help": Console.WriteLine(Usage); return 0;
             case var k when kind is null && !k.StartsWith('-'): kind = k; break;
             default: throw new ArgumentException($"unknown argument '{args[i]}'");
@@ -50,6 +54,12 @@ for (var i = 0; i < args.Length; i++)
         Console.Error.WriteLine($"drill: {e.Message}\n{Usage}");
         return 2;
     }
+}
+
+if (single && kind != "kill-owner")
+{
+    Console.Error.WriteLine($"drill: --single goes with kill-owner only\n{Usage}");
+    return 2;
 }
 
 if (kind is null || !Drill.Kinds.Contains(kind) || rounds < 1 || blocks < 64)
@@ -87,7 +97,21 @@ if (kind == "partition")
     environment["ISCSI_CLUSTER_NETNS_PREFIX"] = NetworkLab.NamespacePrefix;
 }
 
-var cluster = new ClusterControl(runDirectory, launcher, adminDll, nodes: 3) { LauncherEnvironment = environment };
+string[] up = ["up"];
+if (single)
+{
+    // One node of its own beside the user's cluster: its own run directory, configuration and portal.
+    runDirectory = Path.Combine(runDirectory, "single");
+    Directory.CreateDirectory(runDirectory);
+    var config = Path.Combine(runDirectory, "single.conf");
+    File.WriteAllText(config,
+        "# Written by the drill (--single): one node of its own.\n"
+        + "iscsi-cluster {\n  node.name = \"node-1\"\n  iscsi { listen-address = \"127.0.0.1\", port = 3262 }\n}\n");
+    environment["ISCSI_CLUSTER_RUN_DIR"] = runDirectory;
+    up = ["up", "--config", config];
+}
+
+var cluster = new ClusterControl(runDirectory, launcher, adminDll, nodes: single ? 1 : 3) { LauncherEnvironment = environment, UpArguments = up };
 try
 {
     if (kind == "partition")
