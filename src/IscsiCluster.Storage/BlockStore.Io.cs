@@ -80,7 +80,7 @@ public sealed partial class BlockStore
 
             var firstChunk = volume.Layout.ChunkIndexOf(offset);
             var lastChunk = volume.Layout.ChunkIndexOf(offset + source.Length - 1);
-            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            using var held = LocksOf(volumeId).Acquire(firstChunk, lastChunk - firstChunk + 1);
             if (IsCurrent(volume))
             {
                 WriteHeld(volume, offset, source, sync);
@@ -126,7 +126,7 @@ public sealed partial class BlockStore
                 ranges[i] = (firstChunk, volume.Layout.ChunkIndexOf(offset + data.Length - 1) - firstChunk + 1);
             }
 
-            using var held = _locks.AcquireMany(volumeId, ranges);
+            using var held = LocksOf(volumeId).AcquireMany(ranges);
             if (IsCurrent(volume))
             {
                 WriteGroupHeld(volume, writes, ranges, sync);
@@ -155,7 +155,7 @@ public sealed partial class BlockStore
 
             var firstChunk = volume.Layout.ChunkIndexOf(offset);
             var lastChunk = volume.Layout.ChunkIndexOf(offset + length - 1);
-            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            using var held = LocksOf(volumeId).Acquire(firstChunk, lastChunk - firstChunk + 1);
             if (IsCurrent(volume))
             {
                 UnmapHeld(volume, offset, length);
@@ -424,6 +424,13 @@ public sealed partial class BlockStore
     }
 
     private static bool IsAllZero(ReadOnlySpan<byte> data) => !data.ContainsAnyExcept((byte)0);
+
+    /// <summary>The volume's chunk locks; a volume deleted meanwhile is not found.</summary>
+    private ChunkLocks LocksOf(ulong volumeId) =>
+        _locks.TryGetValue(volumeId, out var locks) ? locks : throw new VolumeNotFoundException(volumeId);
+
+    /// <summary>Holds every chunk lock of one volume until disposed: what a resize takes, and the tests' way to hold a volume's writers back.</summary>
+    internal ChunkLocks.Held LockWholeVolume(ulong volumeId) => LocksOf(volumeId).AcquireAll();
 
     private bool IsCurrent(VolumeInfo volume) =>
         _volumes.TryGetValue(volume.Id, out var current) && ReferenceEquals(current, volume);

@@ -20,8 +20,13 @@ public sealed partial class BlockStore : IDisposable
     private const int MaxPooledBatches = 16;
 
     private readonly RocksDatabase _db;
-    private readonly ChunkLocks _locks = new();
     private readonly ConcurrentDictionary<ulong, VolumeInfo> _volumes = new();
+
+    // Each volume's chunk locks, made and dropped with the volume: I/O to one volume never waits on another's.
+    private readonly ConcurrentDictionary<ulong, ChunkLocks> _locks = new();
+
+    // Serializes creating, resizing and deleting volumes (taken before a volume's chunk locks).
+    private readonly Lock _administration = new();
     private readonly ConcurrentQueue<WriteBatch> _batchPool = new();
     private int _pooledBatches;
     private int _disposed;
