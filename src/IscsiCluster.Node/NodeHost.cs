@@ -66,6 +66,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The node's actor system.</summary>
     public ActorSystem ActorSystem => _host.Services.GetRequiredService<ActorSystem>();
 
+    /// <summary>The node's services, for tests that reach its actors and store directly.</summary>
+    internal IServiceProvider Services => _host.Services;
+
     private NodeService Node => _host.Services.GetRequiredService<NodeService>();
 
     /// <summary>The node's configuration: the given file over the defaults of every library.</summary>
