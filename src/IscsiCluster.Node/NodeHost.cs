@@ -120,6 +120,7 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ClusterConfigurationView>();
+        builder.Services.AddSingleton(sp => new LunImporter(admin.ImportChunkSize, sp.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node.Import")));
 
         // Started first, stopped last: the store outlives every actor, and the data connections outlive the actors that use them.
         builder.Services.AddSingleton<NodeStorage>();
