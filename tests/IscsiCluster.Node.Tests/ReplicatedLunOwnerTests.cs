@@ -14,9 +14,9 @@ namespace IscsiCluster.Node.Tests;
 /// A replicated LUN's owner (the sharded entity) on a running node, driven by SCSI commands sent straight to it. Restarted
 /// by its supervisor after a failure, it keeps its unit and so every nexus's state; made anew, it owes every nexus POWER
 /// ON, RESET, OR BUS DEVICE RESET OCCURRED and has no SPC-2 reservation, as after a power on. In a group of writes, one
-/// outside the owner's address space is refused alone.
+/// outside the owner's address space is refused alone. With the write cache off an UNMAP is synced before it is answered.
 /// </summary>
-public sealed class LunOwnerRestartTests
+public sealed class ReplicatedLunOwnerTests
 {
     private const int Block = 512;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -120,6 +120,56 @@ public sealed class LunOwnerRestartTests
         Assert.Equal(last, (await owner.Ask<CommandComplete>(Command(First, Read10(20, 1), default, Block), Patience)).DataIn.ToArray());
     }
 
+    [Fact]
+    public async Task AnUnmapWithTheWriteCacheOffIsSyncedBeforeItIsAnswered()
+    {
+        await using var node = await TestNode.StartAsync();
+        var (owner, _) = await OwnerAsync(node);
+        var store = node.Host.Services.GetRequiredService<NodeStorage>().Store;
+        await RunPastAttentionsAsync(owner, First, TestUnitReady());
+        Assert.Equal(ScsiStatus.Good, (await owner.Ask<CommandComplete>(Command(First, Write10(100, 1), Pattern(4)), Patience)).Status);
+        await ClearWriteCacheAsync(owner);
+
+        // UNMAP, one descriptor (SBC-3 5.28.2): LBA 100, one block.
+        var list = new byte[24];
+        BinaryPrimitives.WriteUInt16BigEndian(list, 22);
+        BinaryPrimitives.WriteUInt16BigEndian(list.AsSpan(2), 16);
+        BinaryPrimitives.WriteUInt64BigEndian(list.AsSpan(8), 100);
+        BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(16), 1);
+        var before = WalSyncs(store);
+        var unmap = await owner.Ask<CommandComplete>(Command(First, [0x42, 0, 0, 0, 0, 0, 0, 0, (byte)list.Length, 0], list), Patience);
+        var after = WalSyncs(store);
+
+        Assert.Equal(ScsiStatus.Good, unmap.Status);
+        Assert.True(after > before, $"the unmap was answered with no WAL sync on the replica ({before} syncs and flushes before, {after} after)");
+        Assert.Equal(new byte[Block], (await owner.Ask<CommandComplete>(Command(First, Read10(100, 1), default, Block), Patience)).DataIn.ToArray());
+    }
+
+    /// <summary>
+    /// WAL syncs since the store opened: synced writes (the "Cumulative WAL" line of rocksdb.dbstats) and flushes (a replica
+    /// asked to sync what it already wrote).
+    /// </summary>
+    private static long WalSyncs(BlockStore store)
+    {
+        var stats = store.GetProperty("rocksdb.dbstats") ?? throw new InvalidOperationException("no rocksdb.dbstats");
+        var match = System.Text.RegularExpressions.Regex.Match(stats, @"Cumulative WAL: \S+ writes, (\d+)(K?) syncs");
+        Assert.True(match.Success, stats);
+        var syncedWrites = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * (match.Groups[2].Value == "K" ? 1000 : 1);
+        return syncedWrites + store.FlushCount;
+    }
+
+    /// <summary>MODE SELECT(6), PF, with the caching page (SBC-3 6.4.5) and WCE cleared.</summary>
+    private async Task ClearWriteCacheAsync(IActorRef owner)
+    {
+        var caching = new byte[20];
+        caching[0] = 0x08;
+        caching[1] = 0x12;
+        byte[] parameters = [0, 0, 0, 0, .. caching];
+        var select = await owner.Ask<CommandComplete>(Command(First, [0x15, 0x10, 0, 0, (byte)parameters.Length, 0], parameters), Patience);
+        Assert.Equal(ScsiStatus.Good, select.Status);
+        Assert.False(await WriteCacheEnabledAsync(owner, First));
+    }
+
     /// <summary>
     /// Both nexuses have seen the LUN; the first holds an SPC-2 reservation and cleared WCE with MODE SELECT, which owes
     /// the second MODE PARAMETERS CHANGED (SPC-4 7.5.2), left pending.
@@ -130,13 +180,7 @@ public sealed class LunOwnerRestartTests
         await RunPastAttentionsAsync(owner, Second, TestUnitReady());
         Assert.Equal(ScsiStatus.Good, (await RunPastAttentionsAsync(owner, First, [0x16, 0, 0, 0, 0, 0])).Result.Status); // RESERVE(6)
 
-        var caching = new byte[20];
-        caching[0] = 0x08;
-        caching[1] = 0x12;
-        byte[] parameters = [0, 0, 0, 0, .. caching];
-        var select = await owner.Ask<CommandComplete>(Command(First, [0x15, 0x10, 0, 0, (byte)parameters.Length, 0], parameters), Patience);
-        Assert.Equal(ScsiStatus.Good, select.Status);
-        Assert.False(await WriteCacheEnabledAsync(owner, First));
+        await ClearWriteCacheAsync(owner);
     }
 
     private async Task<bool> WriteCacheEnabledAsync(IActorRef owner, ITNexus nexus)
