@@ -26,7 +26,6 @@ internal static class NodeActors
     public static IActorRef Start(ActorSystem system, IServiceProvider services)
     {
         var settings = services.GetRequiredService<NodeSettings>();
-        var admin = services.GetRequiredService<AdminSettings>();
         var iscsi = services.GetRequiredService<IscsiSettings>();
         var replication = services.GetRequiredService<ReplicationOptions>();
         var storage = services.GetRequiredService<NodeStorage>();
@@ -82,7 +81,7 @@ internal static class NodeActors
 
         var directory = services.GetRequiredService<TargetDirectory>();
         var timeouts = new NodeTimeouts(NodeHost.AskTimeout, iscsi.LogoutGracePeriod + NodeHost.AskTimeout);
-        var importer = new LunImporter(admin.ImportChunkSize, loggers.CreateLogger("IscsiCluster.Node.Import"));
+        var importer = services.GetRequiredService<LunImporter>();
         var parts = new ClusterParts(cluster.Settings, cluster.View, configurationRegion, lunRegion, replicas);
         var configuration = system.ActorOf(
             Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, logger)),
