@@ -178,7 +178,10 @@ internal sealed partial class SessionActor
     private void AbortInSession(ScsiTask task)
     {
         task.Stage = TaskStage.Aborted;
-        _tasks.Remove(task.InitiatorTaskTag);
+        RemoveTask(task.InitiatorTaskTag, out _);
+
+        // Not at a LUN yet: nothing reads its data-out buffer.
+        task.DataOut?.ReleaseBuffer();
 
         // A non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
         AnswerLogoutIfIdle();
@@ -228,7 +231,7 @@ internal sealed partial class SessionActor
         {
             foreach (var tag in answered.AffectedTasks)
             {
-                if (_tasks.Remove(tag, out var task) && task.Stage == TaskStage.AtLun && !task.Immediate)
+                if (RemoveTask(tag, out var task) && task!.Stage == TaskStage.AtLun && !task.Immediate)
                 {
                     _window.Complete();
                 }

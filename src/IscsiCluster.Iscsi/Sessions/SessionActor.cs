@@ -20,6 +20,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly IscsiSettings _settings;
     private readonly ITargetDirectory _directory;
     private readonly IPduSink _connection;
+    private readonly TransferBudget _transfers;
     private readonly ILogger _logger;
     private readonly NegotiatedValues _negotiated;
     private readonly CommandWindow<object> _window;
@@ -36,8 +37,9 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     /// <summary>The ping and logout timers; Akka cancels them when the session stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
+    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, TransferBudget transfers, ILogger logger)
     {
+        _transfers = transfers;
         _parameters = parameters;
         _settings = settings;
         _directory = directory;
@@ -75,12 +77,14 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         StartPings();
+        StartDataOutTimer();
         _logger.SessionOpened(SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
     }
 
     protected override void PostStop()
     {
         _connection.Close();
+        ReleaseAllTransfers();
         if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
         {
             foreach (var lun in _lunsUsed)
@@ -101,10 +105,12 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case ScsiDataOutPdu dataOut:
                 NoteReceived();
                 HandleDataOut(dataOut);
+                _connection.Consumed(dataOut);
                 break;
             case ScsiCommandPdu command:
                 NoteReceived();
                 HandleScsiCommand(command);
+                _connection.Consumed(command);
                 break;
             case CommandComplete complete:
                 HoldOutput();
@@ -116,6 +122,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case IscsiPdu pdu:
                 NoteReceived();
                 HandleOtherPdu(pdu);
+                _connection.Consumed(pdu);
                 break;
             case PduReadError error:
                 HandleReadError(error);
@@ -125,6 +132,9 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case PingTick:
                 HandlePingTick();
+                break;
+            case DataOutTick:
+                HandleDataOutTick();
                 break;
             case TaskManagementAnswered answered:
                 HandleTaskManagementAnswered(answered);
