@@ -38,7 +38,7 @@ public sealed class IscsiPortal : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _listener = new SocketListener(settings.ListenEndPoint, HandleConnectionAsync, loggerFactory.CreateLogger<SocketListener>());
         _admission = new ConnectionAdmission(settings.Limits, settings.LoginTimeout, loggerFactory.CreateLogger<IscsiPortal>());
-        _transfers = new TransferBudget(settings.Limits.NodeTransferBytes);
+        _transfers = new TransferBudget(settings.Limits.NodeTransferBytes, settings.Limits.InitiatorTransferBytes);
     }
 
     /// <summary>The settings the portal runs with.</summary>

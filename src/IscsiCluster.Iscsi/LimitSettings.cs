@@ -37,6 +37,9 @@ public sealed record LimitSettings
     /// <summary>Bytes of write and read data one session may hold (reserved when a command arrives).</summary>
     public required long SessionTransferBytes { get; init; }
 
+    /// <summary>Bytes of write and read data the sessions of one initiator (by iSCSI name) may hold together.</summary>
+    public required long InitiatorTransferBytes { get; init; }
+
     /// <summary>Bytes of write and read data all sessions of the node may hold together.</summary>
     public required long NodeTransferBytes { get; init; }
 
@@ -56,10 +59,16 @@ public sealed record LimitSettings
             throw IscsiSettings.Invalid(Section + "session-transfer-memory", "must be at least max-data-transfer-length");
         }
 
-        var nodeTransfer = section.GetByteSize("node-transfer-memory");
-        if (nodeTransfer < sessionTransfer)
+        var initiatorTransfer = section.GetByteSize("initiator-transfer-memory");
+        if (initiatorTransfer < sessionTransfer)
         {
-            throw IscsiSettings.Invalid(Section + "node-transfer-memory", "must be at least session-transfer-memory");
+            throw IscsiSettings.Invalid(Section + "initiator-transfer-memory", "must be at least session-transfer-memory");
+        }
+
+        var nodeTransfer = section.GetByteSize("node-transfer-memory");
+        if (nodeTransfer < initiatorTransfer)
+        {
+            throw IscsiSettings.Invalid(Section + "node-transfer-memory", "must be at least initiator-transfer-memory");
         }
 
         var timeout = section.GetTimeSpan("data-out-timeout");
@@ -79,6 +88,7 @@ public sealed record LimitSettings
             MaxTextLength = IscsiSettings.ReadSize(section, "max-text-length", 1024, 16 * 1024 * 1024, Section),
             DataOutTimeout = timeout,
             SessionTransferBytes = sessionTransfer,
+            InitiatorTransferBytes = initiatorTransfer,
             NodeTransferBytes = nodeTransfer,
         };
     }

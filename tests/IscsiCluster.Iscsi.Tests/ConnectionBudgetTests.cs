@@ -66,14 +66,18 @@ public sealed class ConnectionBudgetTests
     }
 
     [Fact]
-    public void TheTransferBudgetNeverReservesBeyondItsCapacity()
+    public void TheTransferBudgetNeverReservesBeyondItsCapacityNorOneInitiatorBeyondItsShare()
     {
-        var budget = new TransferBudget(1000);
+        var budget = new TransferBudget(capacity: 1000, perInitiator: 600);
 
-        Assert.True(budget.TryReserve(600));
-        Assert.False(budget.TryReserve(401));
-        Assert.True(budget.TryReserve(400));
-        budget.Release(1000);
+        Assert.True(budget.TryReserve("a", 600));
+        Assert.False(budget.TryReserve("a", 1));
+        Assert.False(budget.TryReserve("b", 401));
+        Assert.True(budget.TryReserve("b", 400));
+        budget.Release("a", 600);
+        Assert.True(budget.TryReserve("a", 600));
+        budget.Release("a", 600);
+        budget.Release("b", 400);
 
         Assert.Equal(0, budget.Used);
         Assert.Equal(1000, budget.Peak);

@@ -198,6 +198,37 @@ public sealed class FloodTests(ITestOutputHelper output) : PortalTestKit(output)
     }
 
     [Fact]
+    public async Task LargeWritesFromManySessionsOfOneInitiatorLeaveRoomForAnother()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        var limits = portal.Portal.Settings.Limits;
+        const uint length = 64 * 1024 * 1024;
+        var attackers = new List<TestInitiator>();
+        for (var i = 0; i < 4; i++)
+        {
+            var attacker = await TestInitiator.ConnectAsync(portal.EndPoint);
+            attackers.Add(attacker);
+            attacker.Isid = 0x80_00_00_00_10_00 + (ulong)i;
+            Assert.Equal(LoginStatus.Success, (await attacker.LoginAsync(TestPortal.DiskTarget, initiatorName: "iqn.2026-12.io.iscsicluster.test:attacker")).Status);
+            await attacker.SendAsync(attacker.Command(Write16(0, length / Block), write: true, expectedLength: length, immediateData: new byte[64 * 1024], immediate: true));
+        }
+
+        // Two writes hold the initiator's share; the others were refused, and the data never comes.
+        await AwaitAssertAsync(() => Assert.Equal(limits.InitiatorTransferBytes, portal.Portal.Usage.TransferBytes), Patience);
+        Report(portal.Portal.Usage, "4 sessions of one initiator, one immediate WRITE(16) of 64 MiB each, data never sent");
+        Assert.True(limits.InitiatorTransferBytes < limits.NodeTransferBytes);
+        await AssertHealthySessionServedAsync(portal);
+        Assert.InRange(portal.Portal.Usage.PeakTransferBytes, length, limits.InitiatorTransferBytes + (128 * Block));
+
+        foreach (var attacker in attackers)
+        {
+            await attacker.DisposeAsync();
+        }
+
+        await AwaitAssertAsync(() => Assert.Equal(0, portal.Portal.Usage.TransferBytes), Patience);
+    }
+
+    [Fact]
     public async Task AWriteWhoseDataStopsArrivingEndsAfterTheTimeoutAndNoLongerHoldsBackLaterCommands()
     {
         await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref, TestPortal.Settings("limits.data-out-timeout = 1s"));

@@ -51,7 +51,8 @@ public sealed class IscsiSettingsTests
     [InlineData("limits.max-immediate-commands = 0")]
     [InlineData("limits.data-out-timeout = 0s")]
     [InlineData("limits.session-transfer-memory = 1 MiB")]
-    [InlineData("limits.node-transfer-memory = 32 MiB")]
+    [InlineData("limits.initiator-transfer-memory = 32 MiB")]
+    [InlineData("limits.node-transfer-memory = 100 MiB")]
     public void InvalidValuesAreRefusedNamingTheKey(string setting)
     {
         var config = HoconConfig.ParseString($"iscsi-cluster.iscsi {{ {setting} }}");

@@ -57,13 +57,13 @@ def recv_pdu(sock):
 
 
 class Session:
-    def __init__(self, address, target, isid):
+    def __init__(self, address, target, isid, name=INITIATOR):
         self.sock = socket.create_connection(address)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.itt = 1
         self.cmdsn = 1
         self.expstatsn = 0
-        kv = dict(InitiatorName=INITIATOR)
+        kv = dict(InitiatorName=name)
         if target:
             kv.update(SessionType="Normal", TargetName=target)
         else:
@@ -152,7 +152,7 @@ class Healthy(threading.Thread):
 
     def run(self):
         try:
-            session = Session(self.address, self.target, 0x80_0000_00FF_FF)
+            session = Session(self.address, self.target, 0x80_0000_00FF_FF, name="iqn.2026-12.io.iscsicluster.flood:healthy")
             session.run(b"\0" * 6)  # the new nexus's unit attention
             lba = 1_000_000
             while not self.stop:
@@ -171,19 +171,23 @@ class Healthy(threading.Thread):
 
 
 def flood(sock, build, seconds, pace=0.0, burst=1):
-    """Sends PDUs for `seconds`, never reading; a send TCP holds back simply waits (with a timeout)."""
-    sock.settimeout(0.5)
-    sent, end = 0, time.monotonic() + seconds
+    """Sends PDUs for `seconds`, never reading. A send TCP holds back waits (and resumes where it
+    stopped, so the stream stays framed); returns how many PDUs went out whole."""
+    sock.settimeout(0.2)
+    sent, end, pending = 0, time.monotonic() + seconds, b""
     while time.monotonic() < end:
+        if not pending:
+            pending = memoryview(build(sent))
         try:
-            sock.sendall(build(sent))
+            pending = pending[sock.send(pending):]
         except socket.timeout:
             continue
         except OSError:
             break
-        sent += 1
-        if pace and sent % burst == 0:
-            time.sleep(pace)
+        if not pending:
+            sent += 1
+            if pace and sent % burst == 0:
+                time.sleep(pace)
     return sent
 
 

@@ -23,7 +23,7 @@ internal sealed partial class SessionActor
 
     /// <summary>
     /// Reserves the data buffer of a command: its whole transfer length, from the session's
-    /// share and the node's budget. False when either is spent: the command is then refused with
+    /// share, its initiator's and the node's. False when any is spent: the command is then refused with
     /// TASK SET FULL (SAM-5 5.3.1), which the initiator retries once earlier commands are done.
     /// </summary>
     private bool TryReserveTransfer(ScsiTask task)
@@ -34,7 +34,7 @@ internal sealed partial class SessionActor
             return true;
         }
 
-        if (HeldTransferBytes + bytes > _settings.Limits.SessionTransferBytes || !_transfers.TryReserve(bytes))
+        if (HeldTransferBytes + bytes > _settings.Limits.SessionTransferBytes || !_transfers.TryReserve(_parameters.Key.InitiatorName, bytes))
         {
             return false;
         }
@@ -66,7 +66,7 @@ internal sealed partial class SessionActor
             var previous = Interlocked.CompareExchange(ref _heldTransferBytes, held - take, held);
             if (previous == held)
             {
-                _transfers.Release(take);
+                _transfers.Release(_parameters.Key.InitiatorName, take);
                 return;
             }
 
@@ -75,7 +75,7 @@ internal sealed partial class SessionActor
     }
 
     /// <summary>Gives back everything the session still holds (it is stopping).</summary>
-    private void ReleaseAllTransfers() => _transfers.Release(Interlocked.Exchange(ref _heldTransferBytes, 0));
+    private void ReleaseAllTransfers() => _transfers.Release(_parameters.Key.InitiatorName, Interlocked.Exchange(ref _heldTransferBytes, 0));
 
     /// <summary>Whether one more immediate command may start (RFC 7143 3.2.2.1 leaves their number to the target).</summary>
     private bool ImmediateCommandAllowed(ScsiCommandPdu command)

@@ -20,6 +20,7 @@ internal sealed partial class SessionActor
     private readonly List<byte> _textRequestPending = [];
     private TextContinuation? _textContinuation;
     private uint? _textRequestTag;
+    private bool _textTooLongLogged;
 
     private void HandleTextRequest(TextRequestPdu request)
     {
@@ -36,7 +37,13 @@ internal sealed partial class SessionActor
         {
             // Capped as login text is: RFC 7143 11.17.1 reason 0x0a (out of resources), and the text is dropped.
             _textRequestPending.Clear();
-            _logger.TextTooLong(SessionName, _settings.Limits.MaxTextLength);
+            if (!_textTooLongLogged)
+            {
+                // Once a session: an initiator that keeps trying must not flood the log.
+                _textTooLongLogged = true;
+                _logger.TextTooLong(SessionName, _settings.Limits.MaxTextLength);
+            }
+
             SendReject(RejectReason.LongOperationReject, request);
             return;
         }

@@ -14,6 +14,6 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2142, Level = LogLevel.Warning, Message = "Session {Session}: write 0x{Tag:x8} received no Data-Out for {Timeout}; ended with CHECK CONDITION ({Received} of {Expected} bytes arrived)")]
     public static partial void DataOutTimedOut(this ILogger logger, string session, uint tag, TimeSpan timeout, int received, int expected);
 
-    [LoggerMessage(EventId = 2143, Level = LogLevel.Warning, Message = "Session {Session}: Text Request longer than {Limit} bytes; rejected and dropped")]
+    [LoggerMessage(EventId = 2143, Level = LogLevel.Warning, Message = "Session {Session}: Text Request longer than {Limit} bytes; rejected and dropped (logged once a session)")]
     public static partial void TextTooLong(this ILogger logger, string session, int limit);
 }
