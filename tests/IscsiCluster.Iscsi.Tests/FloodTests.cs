@@ -229,9 +229,9 @@ public sealed class FloodTests(ITestOutputHelper output) : PortalTestKit(output)
     }
 
     [Fact]
-    public async Task AWriteWhoseDataStopsArrivingEndsAfterTheTimeoutAndNoLongerHoldsBackLaterCommands()
+    public async Task AWriteWhoseDataStopsArrivingEndsAfterTheTimeoutAndGivesBackItsWindowSlot()
     {
-        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref, TestPortal.Settings("limits.data-out-timeout = 1s"));
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref, TestPortal.Settings("limits.data-out-timeout = 1s\ncmdsn-window-depth = 2"));
         await using var initiator = await LoggedInAsync(portal, Keys(("InitialR2T", "Yes"), ("ImmediateData", "No")));
 
         var stalled = initiator.Command(TestInitiator.Write10(0, 16), write: true, expectedLength: 16 * Block);
@@ -240,14 +240,54 @@ public sealed class FloodTests(ITestOutputHelper output) : PortalTestKit(output)
         var later = initiator.Command(TestInitiator.TestUnitReady());
         await initiator.SendAsync(later);
 
+        // The later command is not held back behind the write's missing data.
         var first = await initiator.ReceiveAsync<ScsiResponsePdu>(Patience);
-        Assert.Equal(stalled.InitiatorTaskTag, first.InitiatorTaskTag);
-        Assert.Equal((byte)ScsiStatus.CheckCondition, first.Status);
-        AssertSense(first, 0x0B, 0x4B, 0x06);
-        var second = await initiator.ReceiveAsync<ScsiResponsePdu>(Patience);
-        Assert.Equal(later.InitiatorTaskTag, second.InitiatorTaskTag);
-        Assert.Equal((byte)ScsiStatus.Good, second.Status);
+        Assert.Equal(later.InitiatorTaskTag, first.InitiatorTaskTag);
+        Assert.Equal((byte)ScsiStatus.Good, first.Status);
+
+        var ended = await initiator.ReceiveAsync<ScsiResponsePdu>(Patience);
+        Assert.Equal(stalled.InitiatorTaskTag, ended.InitiatorTaskTag);
+        Assert.Equal((byte)ScsiStatus.CheckCondition, ended.Status);
+        AssertSense(ended, 0x0B, 0x4B, 0x06);
         Assert.Equal(0, portal.Portal.Usage.TransferBytes);
+
+        // Both slots of the window are open again.
+        await initiator.SendAsync(initiator.Command(TestInitiator.TestUnitReady()));
+        var next = await initiator.ReceiveAsync<ScsiResponsePdu>(Patience);
+        Assert.Equal((byte)ScsiStatus.Good, next.Status);
+        Assert.Equal(2u, next.MaxCmdSN - next.ExpCmdSN + 1);
+    }
+
+    [Fact]
+    public async Task AWriteWaitingForItsDataDoesNotHoldBackLaterSimpleCommandsButAnOrderedOneWaits()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await LoggedInAsync(portal, Keys(("InitialR2T", "Yes"), ("ImmediateData", "No")));
+        var data = Pattern(16 * Block, 5);
+
+        var write = initiator.Command(TestInitiator.Write10(100, 16), write: true, expectedLength: (uint)data.Length);
+        await initiator.SendAsync(write);
+        var r2t = await initiator.ReceiveAsync<ReadyToTransferPdu>();
+        var read = initiator.Command(TestInitiator.Read10(0, 1), read: true, expectedLength: Block);
+        await initiator.SendAsync(read);
+        var (_, readStatus, _) = await initiator.ReceiveReadAsync(Block);
+        Assert.Equal(read.InitiatorTaskTag, readStatus.InitiatorTaskTag);
+
+        var ordered = initiator.Command(TestInitiator.TestUnitReady()) with { Attribute = ScsiTaskAttribute.Ordered };
+        await initiator.SendAsync(ordered);
+        await Assert.ThrowsAnyAsync<Exception>(() => initiator.ReceiveAsync(TimeSpan.FromMilliseconds(300)));
+
+        await initiator.SendAsync(new ScsiDataOutPdu
+        {
+            Final = true,
+            InitiatorTaskTag = write.InitiatorTaskTag,
+            TargetTransferTag = r2t.TargetTransferTag,
+            ExpStatSN = initiator.ExpStatSn,
+            Data = data,
+        });
+        var answers = new[] { await initiator.ReceiveAsync<ScsiResponsePdu>(), await initiator.ReceiveAsync<ScsiResponsePdu>() };
+        Assert.Equal([write.InitiatorTaskTag, ordered.InitiatorTaskTag], answers.Select(a => a.InitiatorTaskTag).Order());
+        Assert.All(answers, a => Assert.Equal((byte)ScsiStatus.Good, a.Status));
     }
 
     [Fact]

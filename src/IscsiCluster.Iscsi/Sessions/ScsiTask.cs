@@ -41,6 +41,9 @@ internal sealed class ScsiTask
 
     public TaskStage Stage { get; set; }
 
+    /// <summary>Delivered in its CmdSN turn (it holds its window slot) but still waiting for data-out.</summary>
+    public bool AwaitingData { get; set; }
+
     /// <summary>Bytes of the session's transfer budget this task holds (its data buffer); 0 once given back.</summary>
     public long ReservedBytes { get; set; }
 

@@ -212,6 +212,11 @@ internal sealed partial class SessionActor
         {
             Execute(task);
         }
+        else if (StopAwaitingData(task))
+        {
+            Execute(task);
+            Deliver();
+        }
         else
         {
             Deliver();

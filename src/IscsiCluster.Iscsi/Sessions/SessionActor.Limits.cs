@@ -122,6 +122,19 @@ internal sealed partial class SessionActor
         return true;
     }
 
+    /// <summary>Takes a task off the delivered-but-waiting-for-data list; false if it was not on it.</summary>
+    private bool StopAwaitingData(ScsiTask task)
+    {
+        if (!task.AwaitingData)
+        {
+            return false;
+        }
+
+        task.AwaitingData = false;
+        _tasksAwaitingData--;
+        return true;
+    }
+
     private void StartDataOutTimer()
     {
         if (_parameters.IsDiscovery)
@@ -163,6 +176,11 @@ internal sealed partial class SessionActor
             _logger.DataOutTimedOut(SessionName, task.InitiatorTaskTag, _settings.Limits.DataOutTimeout, task.DataOut!.Received, task.ExpectedLength);
             task.Stage = TaskStage.Aborted;
             RemoveTask(task.InitiatorTaskTag, out _);
+            if (StopAwaitingData(task))
+            {
+                // Already past its CmdSN turn: its window slot opens now.
+                _window.Complete();
+            }
 
             // Not at a LUN: nothing reads the buffer any more.
             task.DataOut.ReleaseBuffer();

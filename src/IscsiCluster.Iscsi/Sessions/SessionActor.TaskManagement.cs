@@ -179,11 +179,16 @@ internal sealed partial class SessionActor
     {
         task.Stage = TaskStage.Aborted;
         RemoveTask(task.InitiatorTaskTag, out _);
+        if (StopAwaitingData(task))
+        {
+            // Already past its CmdSN turn: its window slot opens now.
+            _window.Complete();
+        }
 
         // Not at a LUN yet: nothing reads its data-out buffer.
         task.DataOut?.ReleaseBuffer();
 
-        // A non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
+        // Otherwise a non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
         AnswerLogoutIfIdle();
     }
 

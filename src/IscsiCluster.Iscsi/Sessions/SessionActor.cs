@@ -33,6 +33,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private uint _nextTransferTag;
     private bool _ended;
     private bool _outputHeld;
+    private int _tasksAwaitingData;
 
     /// <summary>The ping and logout timers; Akka cancels them when the session stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
@@ -249,6 +250,23 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
                 if (!task.DataComplete)
                 {
+                    if (task.Attribute != TaskAttribute.Simple)
+                    {
+                        return;
+                    }
+
+                    // Delivered in its CmdSN turn; it runs once its data is in. SAM-5 task attributes:
+                    // simple tasks carry no order among themselves, so later ones need not wait for the
+                    // initiator to send this one's data.
+                    _delivery.Dequeue();
+                    task.AwaitingData = true;
+                    _tasksAwaitingData++;
+                    continue;
+                }
+
+                if (_tasksAwaitingData > 0 && task.Attribute != TaskAttribute.Simple)
+                {
+                    // An ordered (or head of queue, ACA) task does not pass earlier tasks still waiting for data.
                     return;
                 }
 
