@@ -53,6 +53,9 @@ public sealed record IscsiSettings
     /// <summary>The target's negotiation preferences and limits.</summary>
     public required NegotiationSettings Negotiation { get; init; }
 
+    /// <summary>What one initiator may make the node hold: connections, buffered PDUs, data.</summary>
+    public required LimitSettings Limits { get; init; }
+
     /// <summary>The defaults shipped in this assembly's reference.conf.</summary>
     public static Config.Config Reference { get; } = ConfigFactory.FromResource(typeof(IscsiSettings).Assembly, ReferenceResource);
 
@@ -60,6 +63,7 @@ public sealed record IscsiSettings
     public static IscsiSettings Create(Config.Config config)
     {
         var section = config.WithFallback(Reference).GetConfig(SectionPath);
+        var maxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue);
         return new IscsiSettings
         {
             ListenEndPoint = new IPEndPoint(ReadAddress(section, "listen-address"), ReadInt(section, "port", 0, IPEndPoint.MaxPort)),
@@ -71,10 +75,11 @@ public sealed record IscsiSettings
             CmdSnWindowDepth = ReadInt(section, "cmdsn-window-depth", 1, MaxCmdSnWindowDepth),
             LogoutGracePeriod = ReadNonNegative(section, "logout-grace-period"),
             TaskManagementTimeout = ReadPositive(section, "task-management-timeout"),
-            MaxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue),
+            MaxDataTransferLength = maxDataTransferLength,
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
             SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
+            Limits = LimitSettings.Create(section.GetConfig("limits"), maxDataTransferLength),
         };
     }
 

@@ -11,7 +11,9 @@ namespace IscsiCluster.Iscsi.Connections;
 /// <summary>
 /// One iSCSI connection: the login phase (request by request, bounded by the login timeout),
 /// then the full feature phase, where the read loop parses PDUs and Tells each to the session
-/// actor while the <see cref="PduOutbox"/> writes what the session sends.
+/// actor while the <see cref="PduOutbox"/> writes what the session sends. The read loop keeps to
+/// the connection's <see cref="ConnectionBudget"/>: it stops reading the socket while the session
+/// has too many PDUs to handle or too many answers wait for the socket, and resumes once they drain.
 /// </summary>
 internal sealed class IscsiConnection
 {
@@ -29,8 +31,12 @@ internal sealed class IscsiConnection
         _socket = socket;
         _portal = portal;
         _logger = portal.LoggerFactory.CreateLogger<IscsiConnection>();
-        _outbox = new PduOutbox(socket, _logger);
+        Budget = new ConnectionBudget(portal.Settings.Limits);
+        _outbox = new PduOutbox(socket, Budget, _logger);
     }
+
+    /// <summary>What the connection holds between its socket and its session.</summary>
+    public ConnectionBudget Budget { get; }
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -153,9 +159,23 @@ internal sealed class IscsiConnection
         {
             while (true)
             {
+                if (!Budget.HasRoom)
+                {
+                    // Nothing more is read until the session has caught up: TCP holds the initiator back.
+                    await Budget.WaitForRoomAsync(_socket.Closed);
+                }
+
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
-                var fatal = Drain(session, ref buffer, options);
+                var fatal = Drain(session, ref buffer, options, out var stoppedForRoom);
+                if (stoppedForRoom)
+                {
+                    // Whole PDUs may remain in the buffer: leave them unexamined, so the next read
+                    // returns them at once instead of waiting for more bytes.
+                    input.AdvanceTo(buffer.Start);
+                    continue;
+                }
+
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (fatal is not null)
                 {
@@ -172,17 +192,30 @@ internal sealed class IscsiConnection
         {
             return _socket.Closed.IsCancellationRequested ? null : exception;
         }
+        catch (OperationCanceledException) when (_socket.Closed.IsCancellationRequested)
+        {
+            // Closed while waiting for the session to catch up.
+            return null;
+        }
     }
 
-    private System.Net.ProtocolViolationException? Drain(IActorRef session, ref ReadOnlySequence<byte> buffer, in PduReadOptions options)
+    private System.Net.ProtocolViolationException? Drain(IActorRef session, ref ReadOnlySequence<byte> buffer, in PduReadOptions options, out bool stoppedForRoom)
     {
+        stoppedForRoom = false;
         while (true)
         {
+            if (!Budget.HasRoom)
+            {
+                stoppedForRoom = true;
+                return null;
+            }
+
             switch (PduReader.TryReadPdu(ref buffer, options, out var pdu, out var error))
             {
                 case PduReadStatus.Incomplete:
                     return null;
                 case PduReadStatus.Complete:
+                    Budget.Read(ConnectionBudget.CostOf(pdu!));
                     session.Tell(pdu!);
                     break;
                 default:

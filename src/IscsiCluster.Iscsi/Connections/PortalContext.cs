@@ -1,5 +1,6 @@
 using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Negotiation;
+using IscsiCluster.Iscsi.Sessions;
 using IscsiCluster.Iscsi.Targets;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,7 @@ internal sealed record PortalContext(
     TargetNegotiationLimits Limits,
     ITargetDirectory Directory,
     IActorRef Registry,
+    TransferBudget Transfers,
     ILoggerFactory LoggerFactory)
 {
     /// <summary>How long a login waits for the session registry.</summary>

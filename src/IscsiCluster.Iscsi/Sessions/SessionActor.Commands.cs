@@ -28,6 +28,11 @@ internal sealed partial class SessionActor
             return;
         }
 
+        if (!ImmediateCommandAllowed(command))
+        {
+            return;
+        }
+
         if (!command.Immediate && !SerialNumber.InWindow(command.CmdSN, ExpCmdSn, MaxCmdSn))
         {
             _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
@@ -40,12 +45,20 @@ internal sealed partial class SessionActor
             return;
         }
 
-        if (!command.Immediate && !TryOffer(command.CmdSN, task))
+        if (!TryReserveTransfer(task))
         {
+            _logger.TransferRefused(SessionName, command.InitiatorTaskTag, task.ExpectedLength, HeldTransferBytes);
+            RefuseCommand(command, ScsiStatus.TaskSetFull, ReadOnlyMemory<byte>.Empty);
             return;
         }
 
-        _tasks.Add(task.InitiatorTaskTag, task);
+        if (!command.Immediate && !TryOffer(command.CmdSN, task))
+        {
+            ReleaseTransfer(task);
+            return;
+        }
+
+        AddTask(task);
         if (task.DataOut is { } dataOut)
         {
             var error = dataOut.AcceptImmediate(command.Data);
@@ -148,12 +161,18 @@ internal sealed partial class SessionActor
     private void RefuseCommand(ScsiCommandPdu command, SenseProblem problem)
     {
         _logger.CommandRefused(SessionName, command.InitiatorTaskTag, problem.Reason);
+        RefuseCommand(command, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem));
+    }
+
+    /// <summary>Ends a command the session refuses with <paramref name="status"/> (it still takes its CmdSN).</summary>
+    private void RefuseCommand(ScsiCommandPdu command, ScsiStatus status, ReadOnlyMemory<byte> sense)
+    {
         if (!command.Immediate && _window.Offer(command.CmdSN, RefusedCommand.Instance) == WindowVerdict.Accepted)
         {
             Deliver();
         }
 
-        SendResponse(command.InitiatorTaskTag, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem), overflow: false, underflow: false, residual: 0);
+        SendResponse(command.InitiatorTaskTag, status, sense, overflow: false, underflow: false, residual: 0);
     }
 
     private void HandleDataOut(ScsiDataOutPdu dataOut)
@@ -182,6 +201,7 @@ internal sealed partial class SessionActor
             return;
         }
 
+        task.LastDataAt = Environment.TickCount64;
         if (!collector.IsComplete)
         {
             SolicitData(task);
@@ -191,6 +211,11 @@ internal sealed partial class SessionActor
         if (task.Immediate)
         {
             Execute(task);
+        }
+        else if (StopAwaitingData(task))
+        {
+            Execute(task);
+            Deliver();
         }
         else
         {
@@ -258,7 +283,9 @@ internal sealed partial class SessionActor
             return;
         }
 
-        _tasks.Remove(complete.TaskTag);
+        // A read's data stays held (and counted) until its Data-In PDUs are encoded.
+        var readData = task.IsRead ? task.ReservedBytes : 0;
+        RemoveTask(complete.TaskTag, out _, keepTransfer: readData > 0);
         if (!task.Immediate)
         {
             _window.Complete();
@@ -271,6 +298,12 @@ internal sealed partial class SessionActor
             // ErrorRecoveryLevel 0 no Data-In is ever sent again (a target offering ERL 1 would
             // keep it until the initiator acknowledged the data, RFC 7143 11.16.3).
             _connection.AfterQueued(release);
+        }
+
+        if (readData > 0)
+        {
+            task.ReservedBytes = 0;
+            _connection.AfterQueued(() => ReleaseHeld(readData));
         }
 
         // The LUN is done with the data-out buffer; an aborted task never gets here, so a

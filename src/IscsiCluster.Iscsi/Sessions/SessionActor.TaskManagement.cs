@@ -178,9 +178,17 @@ internal sealed partial class SessionActor
     private void AbortInSession(ScsiTask task)
     {
         task.Stage = TaskStage.Aborted;
-        _tasks.Remove(task.InitiatorTaskTag);
+        RemoveTask(task.InitiatorTaskTag, out _);
+        if (StopAwaitingData(task))
+        {
+            // Already past its CmdSN turn: its window slot opens now.
+            _window.Complete();
+        }
 
-        // A non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
+        // Not at a LUN yet: nothing reads its data-out buffer.
+        task.DataOut?.ReleaseBuffer();
+
+        // Otherwise a non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
         AnswerLogoutIfIdle();
     }
 
@@ -228,7 +236,7 @@ internal sealed partial class SessionActor
         {
             foreach (var tag in answered.AffectedTasks)
             {
-                if (_tasks.Remove(tag, out var task) && task.Stage == TaskStage.AtLun && !task.Immediate)
+                if (RemoveTask(tag, out var task) && task!.Stage == TaskStage.AtLun && !task.Immediate)
                 {
                     _window.Complete();
                 }

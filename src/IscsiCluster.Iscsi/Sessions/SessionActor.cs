@@ -20,6 +20,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly IscsiSettings _settings;
     private readonly ITargetDirectory _directory;
     private readonly IPduSink _connection;
+    private readonly TransferBudget _transfers;
     private readonly ILogger _logger;
     private readonly NegotiatedValues _negotiated;
     private readonly CommandWindow<object> _window;
@@ -32,12 +33,14 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private uint _nextTransferTag;
     private bool _ended;
     private bool _outputHeld;
+    private int _tasksAwaitingData;
 
     /// <summary>The ping and logout timers; Akka cancels them when the session stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
+    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, TransferBudget transfers, ILogger logger)
     {
+        _transfers = transfers;
         _parameters = parameters;
         _settings = settings;
         _directory = directory;
@@ -75,12 +78,14 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         StartPings();
+        StartDataOutTimer();
         _logger.SessionOpened(SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
     }
 
     protected override void PostStop()
     {
         _connection.Close();
+        ReleaseAllTransfers();
         if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
         {
             foreach (var lun in _lunsUsed)
@@ -101,10 +106,12 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case ScsiDataOutPdu dataOut:
                 NoteReceived();
                 HandleDataOut(dataOut);
+                _connection.Consumed(dataOut);
                 break;
             case ScsiCommandPdu command:
                 NoteReceived();
                 HandleScsiCommand(command);
+                _connection.Consumed(command);
                 break;
             case CommandComplete complete:
                 HoldOutput();
@@ -116,6 +123,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case IscsiPdu pdu:
                 NoteReceived();
                 HandleOtherPdu(pdu);
+                _connection.Consumed(pdu);
                 break;
             case PduReadError error:
                 HandleReadError(error);
@@ -125,6 +133,9 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case PingTick:
                 HandlePingTick();
+                break;
+            case DataOutTick:
+                HandleDataOutTick();
                 break;
             case TaskManagementAnswered answered:
                 HandleTaskManagementAnswered(answered);
@@ -239,6 +250,23 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
                 if (!task.DataComplete)
                 {
+                    if (task.Attribute != TaskAttribute.Simple)
+                    {
+                        return;
+                    }
+
+                    // Delivered in its CmdSN turn; it runs once its data is in. SAM-5 task attributes:
+                    // simple tasks carry no order among themselves, so later ones need not wait for the
+                    // initiator to send this one's data.
+                    _delivery.Dequeue();
+                    task.AwaitingData = true;
+                    _tasksAwaitingData++;
+                    continue;
+                }
+
+                if (_tasksAwaitingData > 0 && task.Attribute != TaskAttribute.Simple)
+                {
+                    // An ordered (or head of queue, ACA) task does not pass earlier tasks still waiting for data.
                     return;
                 }
 

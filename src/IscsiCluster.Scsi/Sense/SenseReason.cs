@@ -107,4 +107,7 @@ public enum SenseReason
 
     /// <summary>NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE (04h/0Ch).</summary>
     TargetPortInUnavailableState,
+
+    /// <summary>ABORTED COMMAND, INITIATOR RESPONSE TIMEOUT (4Bh/06h): the initiator stopped sending a write's data.</summary>
+    InitiatorResponseTimeout,
 }

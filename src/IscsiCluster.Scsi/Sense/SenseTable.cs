@@ -67,6 +67,7 @@ public static class SenseTable
         [SenseReason.AsymmetricAccessStateTransition] = new(SenseKey.NotReady, 0x04, 0x0A),
         [SenseReason.TargetPortInStandbyState] = new(SenseKey.NotReady, 0x04, 0x0B),
         [SenseReason.TargetPortInUnavailableState] = new(SenseKey.NotReady, 0x04, 0x0C),
+        [SenseReason.InitiatorResponseTimeout] = new(SenseKey.AbortedCommand, 0x4B, 0x06),
         [SenseReason.TooManyTargetDescriptors] = new(SenseKey.IllegalRequest, 0x26, 0x06),
         [SenseReason.UnsupportedTargetDescriptorTypeCode] = new(SenseKey.IllegalRequest, 0x26, 0x07),
         [SenseReason.TooManySegmentDescriptors] = new(SenseKey.IllegalRequest, 0x26, 0x08),
