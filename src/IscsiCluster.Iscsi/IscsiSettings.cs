@@ -47,6 +47,9 @@ public sealed record IscsiSettings
     /// <summary>How long sessions have to end when the portal stops.</summary>
     public required TimeSpan ShutdownGracePeriod { get; init; }
 
+    /// <summary>How often a warning an initiator can repeat with every PDU is logged, at most, per connection and kind; the rest are counted.</summary>
+    public required TimeSpan RepeatedWarningInterval { get; init; }
+
     /// <summary>The Akka.NET dispatcher (its configuration path) session actors run on.</summary>
     public required string SessionDispatcher { get; init; }
 
@@ -73,6 +76,7 @@ public sealed record IscsiSettings
             TaskManagementTimeout = ReadPositive(section, "task-management-timeout"),
             MaxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue),
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
+            RepeatedWarningInterval = ReadPositive(section, "repeated-warning-interval"),
             SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
         };

@@ -23,6 +23,7 @@ internal sealed class IscsiConnection
     private readonly PortalContext _portal;
     private readonly ILogger _logger;
     private readonly PduOutbox _outbox;
+    private readonly RepeatedWarnings _warnings;
 
     public IscsiConnection(SocketConnection socket, PortalContext portal)
     {
@@ -30,6 +31,7 @@ internal sealed class IscsiConnection
         _portal = portal;
         _logger = portal.LoggerFactory.CreateLogger<IscsiConnection>();
         _outbox = new PduOutbox(socket, _logger);
+        _warnings = new RepeatedWarnings(portal.Settings.RepeatedWarningInterval);
     }
 
     public async Task RunAsync(CancellationToken shutdown)
@@ -84,6 +86,11 @@ internal sealed class IscsiConnection
         }
 
         var error = await reading;
+        foreach (var (kind, count, since) in _warnings.Drain())
+        {
+            _logger.WarningsSuppressed(_socket.RemoteEndPoint, count, kind, since);
+        }
+
         session.Tell(new ConnectionEnded(error));
         _outbox.Close();
         await _outbox.Completion;
@@ -194,7 +201,16 @@ internal sealed class IscsiConnection
                         return new System.Net.ProtocolViolationException(error.Message);
                     }
 
-                    _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    if (_warnings.ShouldLog($"PDU rejected: {error.Kind}", out var suppressed, out var since))
+                    {
+                        if (suppressed > 0)
+                        {
+                            _logger.WarningsSuppressed(_socket.RemoteEndPoint, suppressed, $"PDU rejected: {error.Kind}", since);
+                        }
+
+                        _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    }
+
                     break;
             }
         }

@@ -27,4 +27,7 @@ internal static partial class LoginLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Connection from {Remote} ended: {Reason}")]
     public static partial void ConnectionEnded(this ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
+    public static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed);
 }

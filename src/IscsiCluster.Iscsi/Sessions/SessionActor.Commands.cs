@@ -23,14 +23,22 @@ internal sealed partial class SessionActor
 
         if (_tasks.ContainsKey(command.InitiatorTaskTag))
         {
-            _logger.DuplicateTaskTag(SessionName, command.InitiatorTaskTag);
+            if (Warn("task tag in use"))
+            {
+                _logger.DuplicateTaskTag(SessionName, command.InitiatorTaskTag);
+            }
+
             SendReject(RejectReason.TaskInProgress, command);
             return;
         }
 
         if (!command.Immediate && !SerialNumber.InWindow(command.CmdSN, ExpCmdSn, MaxCmdSn))
         {
-            _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            if (Warn("command outside the CmdSN window"))
+            {
+                _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            }
+
             return;
         }
 
@@ -51,7 +59,11 @@ internal sealed partial class SessionActor
             var error = dataOut.AcceptImmediate(command.Data);
             if (error != DataOutError.None)
             {
-                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+                if (Warn("bad data-out"))
+                {
+                    _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+                }
+
                 SendReject(RejectReason.ProtocolError, command);
             }
 
@@ -60,7 +72,11 @@ internal sealed partial class SessionActor
         else if (!command.Data.IsEmpty)
         {
             // RFC 7143 11.3.6: immediate data needs the W bit.
-            _logger.BadDataOut(SessionName, task.InitiatorTaskTag, DataOutError.UnexpectedData);
+            if (Warn("bad data-out"))
+            {
+                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, DataOutError.UnexpectedData);
+            }
+
             SendReject(RejectReason.ProtocolError, command);
         }
 
@@ -147,13 +163,49 @@ internal sealed partial class SessionActor
     /// <summary>Ends a command the session refuses with CHECK CONDITION (it still takes its CmdSN).</summary>
     private void RefuseCommand(ScsiCommandPdu command, SenseProblem problem)
     {
-        _logger.CommandRefused(SessionName, command.InitiatorTaskTag, problem.Reason);
+        if (Warn("command refused"))
+        {
+            _logger.CommandRefused(SessionName, command.InitiatorTaskTag, problem.Reason);
+        }
+
         if (!command.Immediate && _window.Offer(command.CmdSN, RefusedCommand.Instance) == WindowVerdict.Accepted)
         {
             Deliver();
         }
 
         SendResponse(command.InitiatorTaskTag, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem), overflow: false, underflow: false, residual: 0);
+    }
+
+    /// <summary>
+    /// A SCSI Command whose immediate data failed its digest was rejected (RFC 7143 7.8); its
+    /// header is sound, so rather than leave its CmdSN a hole that stalls every later command
+    /// (the initiator at ErrorRecoveryLevel 0 has no way to resend it), the command counts as
+    /// received and ends with CHECK CONDITION, PROTOCOL SERVICE CRC ERROR (RFC 7143 11.4.7.2),
+    /// which the initiator's SCSI layer retries.
+    /// </summary>
+    private void EndCorruptCommand(ReadOnlySpan<byte> header)
+    {
+        if (_parameters.IsDiscovery || !ScsiCommandPdu.TryReadHeader(header, out var command))
+        {
+            return;
+        }
+
+        if (_tasks.ContainsKey(command.InitiatorTaskTag))
+        {
+            return;
+        }
+
+        if (!command.Immediate && !SerialNumber.InWindow(command.CmdSN, ExpCmdSn, MaxCmdSn))
+        {
+            if (Warn("command outside the CmdSN window"))
+            {
+                _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            }
+
+            return;
+        }
+
+        RefuseCommand(command, new SenseProblem(SenseReason.ProtocolServiceCrcError));
     }
 
     private void HandleDataOut(ScsiDataOutPdu dataOut)
@@ -177,7 +229,11 @@ internal sealed partial class SessionActor
                 : collector.AcceptSolicited(dataOut.TargetTransferTag, dataOut.DataSN, (int)dataOut.BufferOffset, dataOut.Data.Span, dataOut.Final);
         if (error != DataOutError.None)
         {
-            _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+            if (Warn("bad data-out"))
+            {
+                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+            }
+
             SendReject(RejectReason.ProtocolError, dataOut);
             return;
         }
