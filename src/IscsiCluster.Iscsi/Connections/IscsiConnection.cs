@@ -140,6 +140,7 @@ internal sealed class IscsiConnection
             }
 
             var step = await login.HandleAsync(request, cancellationToken);
+            await HoldBackFailureAsync(step, cancellationToken);
             PduWriter.Write(_socket.Output, step.Response, default);
             await _socket.Output.FlushAsync(cancellationToken);
             switch (step.Outcome)
@@ -149,6 +150,34 @@ internal sealed class IscsiConnection
                 case LoginOutcome.Completed:
                     return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// A login that failed for a wrong secret or a refused initiator is answered after the delay
+    /// the portal's failure count for this address asks for (awaited, so no thread waits); a
+    /// login that succeeded clears the count.
+    /// </summary>
+    private async Task HoldBackFailureAsync(LoginStep step, CancellationToken cancellationToken)
+    {
+        var address = _socket.RemoteEndPoint.Address;
+        if (step.Outcome == LoginOutcome.Completed)
+        {
+            _portal.FailedLogins.Succeeded(address);
+            return;
+        }
+
+        if (step.Outcome != LoginOutcome.Failed
+            || step.Response.Status is not (LoginStatus.AuthenticationFailure or LoginStatus.AuthorizationFailure))
+        {
+            return;
+        }
+
+        var delay = _portal.FailedLogins.Failed(address);
+        if (delay > TimeSpan.Zero)
+        {
+            _logger.LoginFailureDelayed(_socket.RemoteEndPoint, delay);
+            await Task.Delay(delay, cancellationToken);
         }
     }
 

@@ -30,4 +30,7 @@ internal static partial class LoginLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
     public static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Login from {Remote} failed again: its answer waits {Delay}")]
+    public static partial void LoginFailureDelayed(this ILogger logger, IPEndPoint remote, TimeSpan delay);
 }

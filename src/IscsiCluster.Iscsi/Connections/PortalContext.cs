@@ -11,7 +11,8 @@ internal sealed record PortalContext(
     TargetNegotiationLimits Limits,
     ITargetDirectory Directory,
     IActorRef Registry,
-    ILoggerFactory LoggerFactory)
+    ILoggerFactory LoggerFactory,
+    FailedLogins FailedLogins)
 {
     /// <summary>How long a login waits for the session registry.</summary>
     public TimeSpan RegistryTimeout => Settings.LoginTimeout;
