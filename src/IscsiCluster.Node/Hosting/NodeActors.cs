@@ -85,7 +85,7 @@ internal static class NodeActors
         var importer = new LunImporter(admin.ImportChunkSize, loggers.CreateLogger("IscsiCluster.Node.Import"));
         var parts = new ClusterParts(cluster.Settings, cluster.View, configurationRegion, lunRegion, replicas);
         var configuration = system.ActorOf(
-            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, logger)),
+            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, admin.RefuseShortSecrets, logger)),
             "configuration");
 
         system.ActorOf(Props.Create(() => new NodeSessionsActor(cluster.Settings.Self, directory)), NodeSessionsActor.Name);
