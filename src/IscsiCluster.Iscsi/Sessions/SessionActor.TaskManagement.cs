@@ -247,7 +247,7 @@ internal sealed partial class SessionActor
 
     private void HandleTaskManagementAnswered(TaskManagementAnswered answered)
     {
-        if (answered.Error is { } error)
+        if (answered.Error is { } error && Warn("task management failed"))
         {
             _logger.TaskManagementFailed(SessionName, answered.Request.Function, error);
         }
