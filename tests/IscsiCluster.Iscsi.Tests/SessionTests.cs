@@ -268,6 +268,38 @@ public sealed class SessionTests : PortalTestKit
     }
 
     [Fact]
+    public async Task ADataDigestErrorOnSolicitedDataEndsThatCommandWithCheckConditionOnceItsDataIsIn()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await TestInitiator.ConnectAsync(portal.EndPoint);
+        await initiator.LoginAsync(TestPortal.DiskTarget, Keys(("DataDigest", "CRC32C"), ("ImmediateData", "No"), ("InitialR2T", "Yes")));
+        initiator.UseDigests(header: false, data: true);
+        await initiator.SendAsync(initiator.Command(TestInitiator.TestUnitReady()));
+        await initiator.ReceiveAsync<ScsiResponsePdu>();
+        var data = Pattern(2 * TestPortal.BlockSize, seed: 16);
+
+        var write = initiator.Command(TestInitiator.Write10(9, 2), write: true, expectedLength: (uint)data.Length);
+        await initiator.SendAsync(write);
+        var r2t = await initiator.ReceiveAsync<ReadyToTransferPdu>();
+        var dataOut = PduWriter.ToArray(
+            new ScsiDataOutPdu { Final = true, InitiatorTaskTag = write.InitiatorTaskTag, TargetTransferTag = r2t.TargetTransferTag, ExpStatSN = initiator.ExpStatSn, DataSN = 0, BufferOffset = 0, Data = data },
+            new PduWriteOptions(false, true));
+        dataOut[^1] ^= 0xFF;
+        await initiator.SendRawAsync(dataOut);
+        var reject = await initiator.ReceiveAsync<RejectPdu>();
+        var ended = await initiator.ReceiveAsync<ScsiResponsePdu>();
+        await initiator.SendAsync(initiator.Command(TestInitiator.Read10(9, 2), read: true, expectedLength: (uint)data.Length));
+        var (read, status, _) = await initiator.ReceiveReadAsync(data.Length);
+
+        Assert.Equal(RejectReason.DataDigestError, reject.Reason);
+        Assert.Equal(write.InitiatorTaskTag, ended.InitiatorTaskTag);
+        Assert.Equal((byte)ScsiStatus.CheckCondition, ended.Status);
+        Assert.Equal([0x0B, 0x47, 0x05], new[] { (byte)(ended.Data.Span[2 + 2] & 0x0F), ended.Data.Span[2 + 12], ended.Data.Span[2 + 13] });
+        Assert.Equal((byte)ScsiStatus.Good, status switch { ScsiDataInPdu dataIn => dataIn.Status, ScsiResponsePdu response => response.Status, _ => 0xFF });
+        Assert.Equal(new byte[data.Length], read);
+    }
+
+    [Fact]
     public async Task CloseSessionFromTheTargetAsksForLogoutThenDropsTheConnection()
     {
         var target = CreateTestProbe();

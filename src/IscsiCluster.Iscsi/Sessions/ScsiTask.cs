@@ -41,6 +41,9 @@ internal sealed class ScsiTask
 
     public TaskStage Stage { get; set; }
 
+    /// <summary>Some of the data-out failed its data digest: the task ends with CHECK CONDITION once all of it is in.</summary>
+    public bool DataDigestFailed { get; set; }
+
     /// <summary>Whether all data-out has arrived (always true without data-out).</summary>
     public bool DataComplete => DataOut is null || DataOut.IsComplete;
 }

@@ -208,6 +208,22 @@ internal sealed partial class SessionActor
         RefuseCommand(command, new SenseProblem(SenseReason.ProtocolServiceCrcError));
     }
 
+    /// <summary>
+    /// A Data-Out whose data failed its digest was rejected (RFC 7143 7.8). Its header is sound:
+    /// the bytes it stood for count as received (as zeros, never written), so the task's data
+    /// completes, and the task then ends with CHECK CONDITION, PROTOCOL SERVICE CRC ERROR
+    /// (RFC 7143 7.8 b, 11.4.7.2) instead of reaching its LUN.
+    /// </summary>
+    private void TakeCorruptDataOut(ReadOnlySpan<byte> header)
+    {
+        var dataOut = ScsiDataOutPdu.ReadHeader(header);
+        if (_tasks.TryGetValue(dataOut.InitiatorTaskTag, out var task) && task.Stage == TaskStage.Waiting && task.DataOut is not null)
+        {
+            task.DataDigestFailed = true;
+            HandleDataOut(dataOut);
+        }
+    }
+
     private void HandleDataOut(ScsiDataOutPdu dataOut)
     {
         if (!_tasks.TryGetValue(dataOut.InitiatorTaskTag, out var task) || task.DataOut is not { } collector)
@@ -278,6 +294,12 @@ internal sealed partial class SessionActor
     /// <summary>Hands a task whose turn has come and whose data is in to its LUN actor.</summary>
     private void Execute(ScsiTask task)
     {
+        if (task.DataDigestFailed)
+        {
+            EndWithCrcError(task);
+            return;
+        }
+
         task.Stage = TaskStage.AtLun;
         _lunsUsed.Add(task.LunActor);
         task.LunActor.Tell(
@@ -290,6 +312,26 @@ internal sealed partial class SessionActor
                 task.DataOut?.Buffer ?? ReadOnlyMemory<byte>.Empty,
                 task.IsRead ? task.ExpectedLength : 0),
             Self);
+    }
+
+    /// <summary>A task whose data-out was corrupt in transit ends in its turn without reaching its LUN.</summary>
+    private void EndWithCrcError(ScsiTask task)
+    {
+        var problem = new SenseProblem(SenseReason.ProtocolServiceCrcError);
+        if (Warn("command refused"))
+        {
+            _logger.CommandRefused(SessionName, task.InitiatorTaskTag, problem.Reason);
+        }
+
+        _tasks.Remove(task.InitiatorTaskTag);
+        if (!task.Immediate)
+        {
+            _window.Complete();
+        }
+
+        SendResponse(task.InitiatorTaskTag, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem), overflow: false, underflow: false, residual: 0);
+        task.DataOut?.ReleaseBuffer();
+        AnswerLogoutIfIdle();
     }
 
     /// <summary>

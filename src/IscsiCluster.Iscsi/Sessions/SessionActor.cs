@@ -306,6 +306,10 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         {
             EndCorruptCommand(error.Header.Span);
         }
+        else if (error.Kind == PduErrorKind.DataDigestMismatch && error.Opcode == IscsiOpcode.ScsiDataOut)
+        {
+            TakeCorruptDataOut(error.Header.Span);
+        }
 
         if (error.ConnectionMustClose)
         {
