@@ -87,7 +87,15 @@ public sealed class PortalFuzzTests : PortalTestKit
                 Interlocked.Increment(ref connections);
             }
         })).ToArray();
-        await Task.WhenAll(workers);
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"seed={seed}: a fuzzing connection failed: {e.Message}", e);
+        }
+
         var fuzzTime = clock.Elapsed;
 
         // The portal still logs in a healthy initiator and keeps its data straight.
