@@ -52,7 +52,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         _registry = _system.ActorOf(Props.Create(() => new SessionRegistry()));
-        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _transfers, _loggerFactory);
+        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _transfers, _loggerFactory, new FailedLogins(_settings.FailedLogin));
         _listener.Start();
         return Task.CompletedTask;
     }

@@ -47,6 +47,12 @@ public sealed record IscsiSettings
     /// <summary>How long sessions have to end when the portal stops.</summary>
     public required TimeSpan ShutdownGracePeriod { get; init; }
 
+    /// <summary>How often a warning an initiator can repeat with every PDU is logged, at most, per connection and kind; the rest are counted.</summary>
+    public required TimeSpan RepeatedWarningInterval { get; init; }
+
+    /// <summary>How failed logins from one initiator address are slowed down.</summary>
+    public required Connections.FailedLoginSettings FailedLogin { get; init; }
+
     /// <summary>The Akka.NET dispatcher (its configuration path) session actors run on.</summary>
     public required string SessionDispatcher { get; init; }
 
@@ -77,6 +83,8 @@ public sealed record IscsiSettings
             TaskManagementTimeout = ReadPositive(section, "task-management-timeout"),
             MaxDataTransferLength = maxDataTransferLength,
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
+            RepeatedWarningInterval = ReadPositive(section, "repeated-warning-interval"),
+            FailedLogin = ReadFailedLogin(section),
             SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
             Limits = LimitSettings.Create(section.GetConfig("limits"), maxDataTransferLength),
@@ -87,6 +95,18 @@ public sealed record IscsiSettings
     private const int MaxCmdSnWindowDepth = 65536;
 
     internal static ConfigException Invalid(string path, string reason) => new($"key '{SectionPath}.{path}': {reason}");
+
+    private static Connections.FailedLoginSettings ReadFailedLogin(Config.Config section)
+    {
+        var settings = new Connections.FailedLoginSettings(
+            ReadInt(section, "failed-login.free-failures", 0, 1000),
+            ReadNonNegative(section, "failed-login.first-delay"),
+            ReadNonNegative(section, "failed-login.max-delay"),
+            ReadPositive(section, "failed-login.forget-after"));
+        return settings.MaxDelay >= settings.FirstDelay
+            ? settings
+            : throw Invalid("failed-login.max-delay", "must not be shorter than failed-login.first-delay");
+    }
 
     private static IPAddress ReadAddress(Config.Config section, string path)
     {

@@ -17,6 +17,8 @@ public sealed class IscsiSettingsTests
         Assert.Equal(256 * 1024, settings.Negotiation.MaxRecvDataSegmentLength);
         Assert.Equal(1024 * 1024, settings.Negotiation.MaxBurstLength);
         Assert.False(settings.Negotiation.InitialR2T);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.RepeatedWarningInterval);
+        Assert.Equal(new IscsiCluster.Iscsi.Connections.FailedLoginSettings(3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10)), settings.FailedLogin);
     }
 
     [Fact]
@@ -53,6 +55,10 @@ public sealed class IscsiSettingsTests
     [InlineData("limits.session-transfer-memory = 1 MiB")]
     [InlineData("limits.initiator-transfer-memory = 32 MiB")]
     [InlineData("limits.node-transfer-memory = 100 MiB")]
+    [InlineData("repeated-warning-interval = 0s")]
+    [InlineData("failed-login.free-failures = -1")]
+    [InlineData("failed-login.max-delay = 100ms")]
+    [InlineData("failed-login.forget-after = 0s")]
     public void InvalidValuesAreRefusedNamingTheKey(string setting)
     {
         var config = HoconConfig.ParseString($"iscsi-cluster.iscsi {{ {setting} }}");

@@ -25,6 +25,7 @@ internal sealed class IscsiConnection
     private readonly PortalContext _portal;
     private readonly ILogger _logger;
     private readonly PduOutbox _outbox;
+    private readonly RepeatedWarnings _warnings;
 
     public IscsiConnection(SocketConnection socket, PortalContext portal)
     {
@@ -33,6 +34,7 @@ internal sealed class IscsiConnection
         _logger = portal.LoggerFactory.CreateLogger<IscsiConnection>();
         Budget = new ConnectionBudget(portal.Settings.Limits);
         _outbox = new PduOutbox(socket, Budget, _logger);
+        _warnings = new RepeatedWarnings(portal.Settings.RepeatedWarningInterval);
     }
 
     /// <summary>What the connection holds between its socket and its session.</summary>
@@ -90,6 +92,11 @@ internal sealed class IscsiConnection
         }
 
         var error = await reading;
+        foreach (var (kind, count, since) in _warnings.Drain())
+        {
+            _logger.WarningsSuppressed(_socket.RemoteEndPoint, count, kind, since);
+        }
+
         session.Tell(new ConnectionEnded(error));
         _outbox.Close();
         await _outbox.Completion;
@@ -139,6 +146,7 @@ internal sealed class IscsiConnection
             }
 
             var step = await login.HandleAsync(request, cancellationToken);
+            await HoldBackFailureAsync(step, cancellationToken);
             PduWriter.Write(_socket.Output, step.Response, default);
             await _socket.Output.FlushAsync(cancellationToken);
             switch (step.Outcome)
@@ -148,6 +156,34 @@ internal sealed class IscsiConnection
                 case LoginOutcome.Completed:
                     return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// A login that failed for a wrong secret or a refused initiator is answered after the delay
+    /// the portal's failure count for this address asks for (awaited, so no thread waits); a
+    /// login that succeeded clears the count.
+    /// </summary>
+    private async Task HoldBackFailureAsync(LoginStep step, CancellationToken cancellationToken)
+    {
+        var address = _socket.RemoteEndPoint.Address;
+        if (step.Outcome == LoginOutcome.Completed)
+        {
+            _portal.FailedLogins.Succeeded(address);
+            return;
+        }
+
+        if (step.Outcome != LoginOutcome.Failed
+            || step.Response.Status is not (LoginStatus.AuthenticationFailure or LoginStatus.AuthorizationFailure))
+        {
+            return;
+        }
+
+        var delay = _portal.FailedLogins.Failed(address);
+        if (delay > TimeSpan.Zero)
+        {
+            _logger.LoginFailureDelayed(_socket.RemoteEndPoint, delay);
+            await Task.Delay(delay, cancellationToken);
         }
     }
 
@@ -227,7 +263,16 @@ internal sealed class IscsiConnection
                         return new System.Net.ProtocolViolationException(error.Message);
                     }
 
-                    _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    if (_warnings.ShouldLog($"PDU rejected: {error.Kind}", out var suppressed, out var since))
+                    {
+                        if (suppressed > 0)
+                        {
+                            _logger.WarningsSuppressed(_socket.RemoteEndPoint, suppressed, $"PDU rejected: {error.Kind}", since);
+                        }
+
+                        _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    }
+
                     break;
             }
         }

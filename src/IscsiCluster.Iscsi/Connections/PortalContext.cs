@@ -13,7 +13,8 @@ internal sealed record PortalContext(
     ITargetDirectory Directory,
     IActorRef Registry,
     TransferBudget Transfers,
-    ILoggerFactory LoggerFactory)
+    ILoggerFactory LoggerFactory,
+    FailedLogins FailedLogins)
 {
     /// <summary>How long a login waits for the session registry.</summary>
     public TimeSpan RegistryTimeout => Settings.LoginTimeout;

@@ -50,6 +50,9 @@ internal sealed class ScsiTask
     /// <summary>When (Environment.TickCount64) the task last received data-out, or was created.</summary>
     public long LastDataAt { get; set; } = Environment.TickCount64;
 
+    /// <summary>Some of the data-out failed its data digest: the task ends with CHECK CONDITION once all of it is in.</summary>
+    public bool DataDigestFailed { get; set; }
+
     /// <summary>Whether all data-out has arrived (always true without data-out).</summary>
     public bool DataComplete => DataOut is null || DataOut.IsComplete;
 }

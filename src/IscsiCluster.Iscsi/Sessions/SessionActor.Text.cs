@@ -63,7 +63,11 @@ internal sealed partial class SessionActor
         _textRequestPending.Clear();
         if (!TextParser.TryParse(text, out var pairs, out var error))
         {
-            _logger.BadText(SessionName, error.Message);
+            if (Warn("bad text request"))
+            {
+                _logger.BadText(SessionName, error.Message);
+            }
+
             SendReject(RejectReason.ProtocolError, request);
             return;
         }
@@ -132,7 +136,11 @@ internal sealed partial class SessionActor
             || continuation.InitiatorTaskTag != request.InitiatorTaskTag
             || continuation.TargetTransferTag != request.TargetTransferTag)
         {
-            _logger.BadText(SessionName, "Text Request with an unknown Target Transfer Tag");
+            if (Warn("bad text request"))
+            {
+                _logger.BadText(SessionName, "Text Request with an unknown Target Transfer Tag");
+            }
+
             SendReject(RejectReason.ProtocolError, request);
             return;
         }

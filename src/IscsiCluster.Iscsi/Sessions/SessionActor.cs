@@ -28,6 +28,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly Dictionary<uint, ScsiTask> _tasks = [];
     private readonly HashSet<IActorRef> _lunsUsed = [];
     private readonly string _sessionName;
+    private readonly RepeatedWarnings _warnings;
     private IReadOnlyDictionary<ulong, IActorRef> _luns;
     private uint _statSn;
     private uint _nextTransferTag;
@@ -51,6 +52,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         _statSn = parameters.StatSn;
         _luns = parameters.Target?.Luns ?? new Dictionary<ulong, IActorRef>();
         _sessionName = $"{parameters.Key.InitiatorName},0x{parameters.Key.Isid:x12} TSIH {parameters.Tsih}";
+        _warnings = new RepeatedWarnings(settings.RepeatedWarningInterval);
     }
 
     /// <summary>The next CmdSN expected in order, carried by every response (RFC 7143 4.2.2.1).</summary>
@@ -94,6 +96,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             }
 
             target.Target.Tell(new SessionClosed(nexus, Self), Self);
+        }
+
+        foreach (var (kind, count, since) in _warnings.Drain())
+        {
+            _logger.WarningsSuppressed(SessionName, count, kind, since);
         }
 
         _logger.SessionClosed(SessionName);
@@ -190,7 +197,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 SendReject(RejectReason.ProtocolError, pdu);
                 break;
             default:
-                _logger.UnsupportedOpcode(SessionName, pdu.Opcode);
+                if (Warn("unsupported opcode"))
+                {
+                    _logger.UnsupportedOpcode(SessionName, pdu.Opcode);
+                }
+
                 SendReject(RejectReason.CommandNotSupported, pdu);
                 break;
         }
@@ -225,7 +236,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         // RFC 7143 3.2.2.1: commands outside the window (or duplicates) are silently dropped.
-        _logger.CommandDropped(SessionName, cmdSn, ExpCmdSn, MaxCmdSn, verdict);
+        if (Warn("command outside the CmdSN window"))
+        {
+            _logger.CommandDropped(SessionName, cmdSn, ExpCmdSn, MaxCmdSn, verdict);
+        }
+
         return false;
     }
 
@@ -315,6 +330,15 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             SendReject(reason, error.Header);
         }
 
+        if (error.Kind == PduErrorKind.DataDigestMismatch && error.Opcode == IscsiOpcode.ScsiCommand)
+        {
+            EndCorruptCommand(error.Header.Span);
+        }
+        else if (error.Kind == PduErrorKind.DataDigestMismatch && error.Opcode == IscsiOpcode.ScsiDataOut)
+        {
+            TakeCorruptDataOut(error.Header.Span);
+        }
+
         if (error.ConnectionMustClose)
         {
             _connection.Close();
@@ -363,6 +387,25 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
         _ended = true;
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Whether a warning the initiator can cause with every PDU is to be logged now: the first of
+    /// its kind is, the rest are counted and reported at most once an interval (and at the end).
+    /// </summary>
+    private bool Warn(string kind)
+    {
+        if (!_warnings.ShouldLog(kind, out var suppressed, out var since))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            _logger.WarningsSuppressed(SessionName, suppressed, kind, since);
+        }
+
+        return true;
     }
 
     private uint NextTransferTag()

@@ -36,6 +36,7 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
     private readonly ClusterParts _cluster;
     private readonly NodeTimeouts _timeouts;
     private readonly ILogger _logger;
+    private readonly bool _refuseShortSecrets;
     private ClusterConfiguration _configuration = ClusterConfiguration.Empty;
     private long _version;
 
@@ -52,8 +53,10 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
         LunImporter importer,
         ClusterParts cluster,
         NodeTimeouts timeouts,
+        bool refuseShortSecrets,
         ILogger logger)
     {
+        _refuseShortSecrets = refuseShortSecrets;
         _cache = cache;
         _lunFactory = lunFactory;
         _directory = directory;
@@ -189,7 +192,7 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
             var backingStoreSize = request is { Mode: AdmMode.LogicalUnit, Op: AdmOp.New, BackingStore: { } path }
                 ? BackingStoreSize.TryMeasure(path)
                 : null;
-            var context = new EditContext(loggedIn, backingStoreSize);
+            var context = new EditContext(loggedIn, backingStoreSize) { RefuseShortSecrets = _refuseShortSecrets };
             var result = ConfigurationEditor.Apply(_configuration, request, context);
             if (!result.Succeeded)
             {

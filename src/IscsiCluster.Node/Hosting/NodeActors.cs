@@ -32,6 +32,7 @@ internal static class NodeActors
         var cluster = services.GetRequiredService<NodeCluster>();
         var view = services.GetRequiredService<ClusterConfigurationView>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
+        var admin = services.GetRequiredService<AdminSettings>();
         var logger = loggers.CreateLogger("IscsiCluster.Node");
         var akkaCluster = Akka.Cluster.Cluster.Get(system);
         var mediator = DistributedPubSub.Get(system).Mediator;
@@ -84,7 +85,7 @@ internal static class NodeActors
         var importer = services.GetRequiredService<LunImporter>();
         var parts = new ClusterParts(cluster.Settings, cluster.View, configurationRegion, lunRegion, replicas);
         var configuration = system.ActorOf(
-            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, logger)),
+            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, admin.RefuseShortSecrets, logger)),
             "configuration");
 
         system.ActorOf(Props.Create(() => new NodeSessionsActor(cluster.Settings.Self, directory)), NodeSessionsActor.Name);

@@ -27,6 +27,9 @@ public enum SenseReason
     /// <summary>ILLEGAL REQUEST, LOGICAL BLOCK ADDRESS OUT OF RANGE.</summary>
     LbaOutOfRange,
 
+    /// <summary>ABORTED COMMAND, PROTOCOL SERVICE CRC ERROR: the transport found the command's data corrupt (a digest failed).</summary>
+    ProtocolServiceCrcError,
+
     /// <summary>ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED.</summary>
     LogicalUnitNotSupported,
 

@@ -46,6 +46,7 @@ public static class SenseTable
         [SenseReason.ParameterListLengthError] = new(SenseKey.IllegalRequest, 0x1A, 0x00),
         [SenseReason.InvalidFieldInCommandInformationUnit] = new(SenseKey.IllegalRequest, 0x0E, 0x03),
         [SenseReason.LbaOutOfRange] = new(SenseKey.IllegalRequest, 0x21, 0x00),
+        [SenseReason.ProtocolServiceCrcError] = new(SenseKey.AbortedCommand, 0x47, 0x05),
         [SenseReason.LogicalUnitNotSupported] = new(SenseKey.IllegalRequest, 0x25, 0x00),
         [SenseReason.SavingParametersNotSupported] = new(SenseKey.IllegalRequest, 0x39, 0x00),
         [SenseReason.UnrecoveredReadError] = new(SenseKey.MediumError, 0x11, 0x00),

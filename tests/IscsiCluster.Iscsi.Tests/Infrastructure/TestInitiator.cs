@@ -42,9 +42,10 @@ internal sealed class TestInitiator : IAsyncDisposable
 
     public uint NextTaskTag { get; set; } = 0x1000;
 
-    public static async Task<TestInitiator> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects to <paramref name="endPoint"/>, from <paramref name="from"/> (another loopback address, say) when given.</summary>
+    public static async Task<TestInitiator> ConnectAsync(IPEndPoint endPoint, IPAddress? from = null)
     {
-        var client = new TcpClient { NoDelay = true };
+        var client = from is null ? new TcpClient { NoDelay = true } : new TcpClient(new IPEndPoint(from, 0)) { NoDelay = true };
         await client.ConnectAsync(endPoint);
         return new TestInitiator(client);
     }
