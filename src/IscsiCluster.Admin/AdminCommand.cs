@@ -1,5 +1,6 @@
 using System.Reflection;
 using IscsiCluster.Admin.CommandLine;
+using IscsiCluster.Admin.Contracts.Editing;
 using IscsiCluster.Admin.Contracts.Json;
 using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Admin.Contracts.Protocol;
@@ -73,6 +74,7 @@ internal sealed class AdminCommand(
             return await FailAsync(response.Error, response.Detail);
         }
 
+        await WarnAboutShortSecretAsync(request, "");
         if (output == OutputFormat.Text && response.Payload is { } payload)
         {
             await stdout.WriteAsync(Render(request, payload));
@@ -157,6 +159,7 @@ internal sealed class AdminCommand(
             var response = await SendAsync(transport, step.Request, cancellationToken);
             if (response.Succeeded)
             {
+                await WarnAboutShortSecretAsync(step.Request, $"{file}: line {step.Line}: ");
                 continue;
             }
 
@@ -180,6 +183,19 @@ internal sealed class AdminCommand(
         finally
         {
             bar?.Finish();
+        }
+    }
+
+    /// <summary>
+    /// A new account with a short secret is kept (administrators coming from tgt have them) but
+    /// never silently: the warning goes to stderr and the command still succeeds.
+    /// </summary>
+    private async Task WarnAboutShortSecretAsync(AdmRequest request, string where)
+    {
+        if (request is { Mode: AdmMode.Account, Op: AdmOp.New, User: { } user, Password: { } password }
+            && password.Length < ConfigurationEditor.RecommendedSecretLength)
+        {
+            await stderr.WriteLineAsync($"{ProgramName}: {where}warning: account {user}: {ConfigurationEditor.ShortSecretWarning}");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Akka.Actor;
 using IscsiCluster.Iscsi.Connections;
@@ -19,6 +20,12 @@ public sealed class IscsiPortal : IAsyncDisposable
     private readonly ITargetDirectory _directory;
     private readonly ILoggerFactory _loggerFactory;
     private readonly SocketListener _listener;
+    private readonly ConnectionAdmission _admission;
+    private readonly TransferBudget _transfers;
+    private readonly ConcurrentDictionary<long, ConnectionBudget> _connections = new();
+    private long _peakPendingBytes;
+    private long _peakOutputBytes;
+    private int _peakPendingPdus;
     private IActorRef? _registry;
     private PortalContext? _context;
     private int _stopped;
@@ -30,7 +37,12 @@ public sealed class IscsiPortal : IAsyncDisposable
         _directory = directory;
         _loggerFactory = loggerFactory;
         _listener = new SocketListener(settings.ListenEndPoint, HandleConnectionAsync, loggerFactory.CreateLogger<SocketListener>());
+        _admission = new ConnectionAdmission(settings.Limits, settings.LoginTimeout, loggerFactory.CreateLogger<IscsiPortal>());
+        _transfers = new TransferBudget(settings.Limits.NodeTransferBytes, settings.Limits.InitiatorTransferBytes);
     }
+
+    /// <summary>The settings the portal runs with.</summary>
+    internal IscsiSettings Settings => _settings;
 
     /// <summary>The address and port the portal listens on (the chosen port when the settings ask for port 0).</summary>
     public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
@@ -40,7 +52,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         _registry = _system.ActorOf(Props.Create(() => new SessionRegistry()));
-        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _loggerFactory);
+        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _transfers, _loggerFactory, new FailedLogins(_settings.FailedLogin));
         _listener.Start();
         return Task.CompletedTask;
     }
@@ -100,6 +112,93 @@ public sealed class IscsiPortal : IAsyncDisposable
         await _listener.DisposeAsync();
     }
 
-    private Task HandleConnectionAsync(SocketConnection connection, CancellationToken shutdown) =>
-        new IscsiConnection(connection, _context!).RunAsync(shutdown);
+    /// <summary>
+    /// What the portal's connections hold now against their limits (limits in reference.conf), and the most
+    /// they ever held: for tests and diagnostics.
+    /// </summary>
+    internal PortalUsage Usage
+    {
+        get
+        {
+            long pendingBytes = 0, outputBytes = 0;
+            int pendingPdus = 0;
+            foreach (var budget in _connections.Values)
+            {
+                pendingBytes += budget.PendingBytes;
+                outputBytes += budget.OutputBytes;
+                pendingPdus += budget.PendingPdus;
+                NotePeaks(budget);
+            }
+
+            return new PortalUsage(
+                _admission.Count,
+                _admission.Refused,
+                pendingPdus,
+                pendingBytes,
+                outputBytes,
+                _transfers.Used,
+                Volatile.Read(ref _peakPendingPdus),
+                Interlocked.Read(ref _peakPendingBytes),
+                Interlocked.Read(ref _peakOutputBytes),
+                _transfers.Peak);
+        }
+    }
+
+    private async Task HandleConnectionAsync(SocketConnection connection, CancellationToken shutdown)
+    {
+        var address = connection.RemoteEndPoint.Address;
+        if (!_admission.TryAdmit(address, out var refusal))
+        {
+            await _admission.RefuseAsync(connection, refusal, shutdown);
+            return;
+        }
+
+        var iscsi = new IscsiConnection(connection, _context!);
+        _connections[connection.Id] = iscsi.Budget;
+        try
+        {
+            await iscsi.RunAsync(shutdown);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            NotePeaks(iscsi.Budget);
+            _admission.Leave(address);
+        }
+    }
+
+    private void NotePeaks(ConnectionBudget budget)
+    {
+        Raise(ref _peakPendingBytes, budget.PeakPendingBytes);
+        Raise(ref _peakOutputBytes, budget.PeakOutputBytes);
+        int seen;
+        while (budget.PeakPendingPdus > (seen = Volatile.Read(ref _peakPendingPdus))
+            && Interlocked.CompareExchange(ref _peakPendingPdus, budget.PeakPendingPdus, seen) != seen)
+        {
+        }
+
+        static void Raise(ref long peak, long value)
+        {
+            long seen;
+            while (value > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, seen) != seen)
+            {
+            }
+        }
+    }
 }
+
+/// <summary>
+/// What a portal's connections hold now and the most any one connection ever held (per-connection peaks),
+/// and the node's transfer memory now and at its peak.
+/// </summary>
+internal sealed record PortalUsage(
+    int Connections,
+    long Refused,
+    int PendingPdus,
+    long PendingBytes,
+    long OutputBytes,
+    long TransferBytes,
+    int PeakPendingPdusPerConnection,
+    long PeakPendingBytesPerConnection,
+    long PeakOutputBytesPerConnection,
+    long PeakTransferBytes);

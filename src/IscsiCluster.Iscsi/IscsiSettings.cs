@@ -47,11 +47,20 @@ public sealed record IscsiSettings
     /// <summary>How long sessions have to end when the portal stops.</summary>
     public required TimeSpan ShutdownGracePeriod { get; init; }
 
+    /// <summary>How often a warning an initiator can repeat with every PDU is logged, at most, per connection and kind; the rest are counted.</summary>
+    public required TimeSpan RepeatedWarningInterval { get; init; }
+
+    /// <summary>How failed logins from one initiator address are slowed down.</summary>
+    public required Connections.FailedLoginSettings FailedLogin { get; init; }
+
     /// <summary>The Akka.NET dispatcher (its configuration path) session actors run on.</summary>
     public required string SessionDispatcher { get; init; }
 
     /// <summary>The target's negotiation preferences and limits.</summary>
     public required NegotiationSettings Negotiation { get; init; }
+
+    /// <summary>What one initiator may make the node hold: connections, buffered PDUs, data.</summary>
+    public required LimitSettings Limits { get; init; }
 
     /// <summary>The defaults shipped in this assembly's reference.conf.</summary>
     public static Config.Config Reference { get; } = ConfigFactory.FromResource(typeof(IscsiSettings).Assembly, ReferenceResource);
@@ -60,6 +69,7 @@ public sealed record IscsiSettings
     public static IscsiSettings Create(Config.Config config)
     {
         var section = config.WithFallback(Reference).GetConfig(SectionPath);
+        var maxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue);
         return new IscsiSettings
         {
             ListenEndPoint = new IPEndPoint(ReadAddress(section, "listen-address"), ReadInt(section, "port", 0, IPEndPoint.MaxPort)),
@@ -71,10 +81,13 @@ public sealed record IscsiSettings
             CmdSnWindowDepth = ReadInt(section, "cmdsn-window-depth", 1, MaxCmdSnWindowDepth),
             LogoutGracePeriod = ReadNonNegative(section, "logout-grace-period"),
             TaskManagementTimeout = ReadPositive(section, "task-management-timeout"),
-            MaxDataTransferLength = ReadSize(section, "max-data-transfer-length", 512, int.MaxValue),
+            MaxDataTransferLength = maxDataTransferLength,
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
+            RepeatedWarningInterval = ReadPositive(section, "repeated-warning-interval"),
+            FailedLogin = ReadFailedLogin(section),
             SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
+            Limits = LimitSettings.Create(section.GetConfig("limits"), maxDataTransferLength),
         };
     }
 
@@ -82,6 +95,18 @@ public sealed record IscsiSettings
     private const int MaxCmdSnWindowDepth = 65536;
 
     internal static ConfigException Invalid(string path, string reason) => new($"key '{SectionPath}.{path}': {reason}");
+
+    private static Connections.FailedLoginSettings ReadFailedLogin(Config.Config section)
+    {
+        var settings = new Connections.FailedLoginSettings(
+            ReadInt(section, "failed-login.free-failures", 0, 1000),
+            ReadNonNegative(section, "failed-login.first-delay"),
+            ReadNonNegative(section, "failed-login.max-delay"),
+            ReadPositive(section, "failed-login.forget-after"));
+        return settings.MaxDelay >= settings.FirstDelay
+            ? settings
+            : throw Invalid("failed-login.max-delay", "must not be shorter than failed-login.first-delay");
+    }
 
     private static IPAddress ReadAddress(Config.Config section, string path)
     {

@@ -26,4 +26,10 @@ internal static partial class NetworkLog
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Aborting {Count} connections on {EndPoint} that did not end within the grace period")]
     public static partial void AbortingConnections(this ILogger logger, int count, IPEndPoint endPoint);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "Accepting connections on {EndPoint} fails: out of file descriptors or socket buffers ({Error}); retrying with a growing pause of up to {MaxPause} and no further log line until it works again")]
+    public static partial void OutOfDescriptors(this ILogger logger, IPEndPoint endPoint, System.Net.Sockets.SocketError error, TimeSpan maxPause);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Accepting connections on {EndPoint} again after {Failures} failed attempts over {Duration}")]
+    public static partial void AcceptingAgain(this ILogger logger, IPEndPoint endPoint, long failures, TimeSpan duration);
 }

@@ -13,9 +13,15 @@ public sealed class SocketListener : IAsyncDisposable
 {
     private const int Backlog = 512;
 
+    // Out of file descriptors (EMFILE, ENFILE) or socket buffers, accepting fails at once until a
+    // connection closes: the loop waits, from the first delay doubling up to the last.
+    internal static readonly TimeSpan FirstAcceptBackoff = TimeSpan.FromMilliseconds(10);
+    internal static readonly TimeSpan LastAcceptBackoff = TimeSpan.FromSeconds(1);
+
     private readonly IPEndPoint _requestedEndPoint;
     private readonly ConnectionHandler _handler;
     private readonly ILogger _logger;
+    private readonly Func<Socket, CancellationToken, ValueTask<Socket>> _accept;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<long, (SocketConnection Connection, Task Handler)> _connections = new();
     private Socket? _listenSocket;
@@ -24,10 +30,17 @@ public sealed class SocketListener : IAsyncDisposable
     private int _stopped;
 
     public SocketListener(IPEndPoint endPoint, ConnectionHandler handler, ILogger<SocketListener> logger)
+        : this(endPoint, handler, logger, static (socket, cancellationToken) => socket.AcceptAsync(cancellationToken))
+    {
+    }
+
+    /// <summary>A listener whose accept call is <paramref name="accept"/>: the fault seam tests use to run out of file descriptors.</summary>
+    internal SocketListener(IPEndPoint endPoint, ConnectionHandler handler, ILogger<SocketListener> logger, Func<Socket, CancellationToken, ValueTask<Socket>> accept)
     {
         _requestedEndPoint = endPoint;
         _handler = handler;
         _logger = logger;
+        _accept = accept;
     }
 
     /// <summary>The bound address and port (the chosen port when port 0 was asked for); set by <see cref="Start"/>.</summary>
@@ -111,12 +124,15 @@ public sealed class SocketListener : IAsyncDisposable
 
     private async Task AcceptLoopAsync(Socket listenSocket)
     {
+        var backoff = TimeSpan.Zero;
+        var failures = 0L;
+        var starvedSince = 0L;
         while (!_shutdown.IsCancellationRequested)
         {
             Socket accepted;
             try
             {
-                accepted = await listenSocket.AcceptAsync(_shutdown.Token);
+                accepted = await _accept(listenSocket, _shutdown.Token);
             }
             catch (OperationCanceledException)
             {
@@ -130,6 +146,28 @@ public sealed class SocketListener : IAsyncDisposable
             {
                 break;
             }
+            catch (SocketException exception) when (IsOutOfResources(exception.SocketErrorCode))
+            {
+                // Accepting fails at once until a descriptor is free again: without a pause this
+                // loop would spin and log a stack trace per attempt. Said once, then said when over.
+                if (failures++ == 0)
+                {
+                    starvedSince = Environment.TickCount64;
+                    _logger.OutOfDescriptors(LocalEndPoint, exception.SocketErrorCode, LastAcceptBackoff);
+                }
+
+                backoff = backoff == TimeSpan.Zero ? FirstAcceptBackoff : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastAcceptBackoff.Ticks));
+                try
+                {
+                    await Task.Delay(backoff, _shutdown.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
             catch (SocketException exception)
             {
                 // A connection reset before it was accepted: keep listening.
@@ -137,9 +175,20 @@ public sealed class SocketListener : IAsyncDisposable
                 continue;
             }
 
+            if (failures > 0)
+            {
+                _logger.AcceptingAgain(LocalEndPoint, failures, TimeSpan.FromMilliseconds(Environment.TickCount64 - starvedSince));
+                failures = 0;
+                backoff = TimeSpan.Zero;
+            }
+
             Accept(accepted);
         }
     }
+
+    /// <summary>Errors that mean the process or system is out of descriptors or buffers, not that one connection failed.</summary>
+    private static bool IsOutOfResources(SocketError error) =>
+        error is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable;
 
     private void Accept(Socket socket)
     {

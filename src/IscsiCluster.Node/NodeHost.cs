@@ -66,6 +66,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The node's actor system.</summary>
     public ActorSystem ActorSystem => _host.Services.GetRequiredService<ActorSystem>();
 
+    /// <summary>The node's services, for tests that reach its actors and store directly.</summary>
+    internal IServiceProvider Services => _host.Services;
+
     private NodeService Node => _host.Services.GetRequiredService<NodeService>();
 
     /// <summary>The node's configuration: the given file over the defaults of every library.</summary>
@@ -117,6 +120,7 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton(replication);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ClusterConfigurationView>();
+        builder.Services.AddSingleton(sp => new LunImporter(admin.ImportChunkSize, sp.GetRequiredService<ILoggerFactory>().CreateLogger("IscsiCluster.Node.Import")));
 
         // Started first, stopped last: the store outlives every actor, and the data connections outlive the actors that use them.
         builder.Services.AddSingleton<NodeStorage>();

@@ -167,6 +167,9 @@ public sealed class DiskUnit : IScsiUnit
     /// <inheritdoc />
     public void SetInventory(IReadOnlyList<ulong> luns) => _engine.SetInventory(luns);
 
+    /// <summary>How many I_T nexuses the unit keeps state for (for tests: lost ones must not pile up).</summary>
+    internal int NexusCount => _engine.Nexuses.Count;
+
     /// <summary>
     /// SAM-5 6.3.3: a logical unit or target reset restores default mode parameters and ends an
     /// SPC-2 reservation; persistent reservations survive it (SPC-4 5.13.1).

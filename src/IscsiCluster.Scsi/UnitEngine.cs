@@ -190,7 +190,15 @@ internal sealed class UnitEngine
             return CommandResult.ReservationConflict;
         }
 
-        return await entry.Handler(new CommandContext(command, exact, state, ct));
+        try
+        {
+            return await entry.Handler(new CommandContext(command, exact, state, ct));
+        }
+        catch (BlockRangeException)
+        {
+            // SBC-3 4.5: the device found the range past its medium (it shrank under the command).
+            return SenseReason.LbaOutOfRange;
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using IscsiCluster.Storage.RocksDb;
 using RocksDbSharp;
 
@@ -80,7 +81,7 @@ public sealed partial class BlockStore
 
             var firstChunk = volume.Layout.ChunkIndexOf(offset);
             var lastChunk = volume.Layout.ChunkIndexOf(offset + source.Length - 1);
-            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            using var held = LocksOf(volumeId).Acquire(firstChunk, lastChunk - firstChunk + 1);
             if (IsCurrent(volume))
             {
                 WriteHeld(volume, offset, source, sync);
@@ -96,41 +97,46 @@ public sealed partial class BlockStore
     /// one write (one WAL record, and with <paramref name="sync"/> one fsync) as long as no two
     /// of them touch the same chunk. A write that touches a chunk an earlier one of the group
     /// touched starts a further RocksDB write, so that its read-modify-write sees the earlier
-    /// write. Each write is atomic, as with the single-write overload. Every range is checked
-    /// first: when one lies outside the volume nothing is written.
+    /// write. Each write is atomic, as with the single-write overload. Each range is checked
+    /// before its write joins the group: one that lies outside the volume is left out alone, and
+    /// the others are written. Returns, for each write, whether it was applied.
     /// </summary>
-    public void Write(ulong volumeId, ReadOnlySpan<BlockWrite> writes, bool sync)
+    public bool[] Write(ulong volumeId, ReadOnlySpan<BlockWrite> writes, bool sync)
     {
         ThrowIfDisposed();
-        if (writes.Length == 1)
-        {
-            Write(volumeId, writes[0].Offset, writes[0].Data.Span, sync);
-            return;
-        }
-
-        var ranges = new (long FirstChunk, long ChunkCount)[writes.Length];
+        var applied = new bool[writes.Length];
+        var accepted = new List<BlockWrite>(writes.Length);
+        var ranges = new List<(long FirstChunk, long ChunkCount)>(writes.Length);
         while (true)
         {
             var volume = GetVolume(volumeId);
+            accepted.Clear();
+            ranges.Clear();
             for (var i = 0; i < writes.Length; i++)
             {
                 var (offset, data) = writes[i];
-                CheckRange(volume, offset, data.Length);
-                if (data.IsEmpty)
+                applied[i] = IsInside(volume, offset, data.Length);
+                if (!applied[i] || data.IsEmpty)
                 {
-                    ranges[i] = default;
                     continue;
                 }
 
                 var firstChunk = volume.Layout.ChunkIndexOf(offset);
-                ranges[i] = (firstChunk, volume.Layout.ChunkIndexOf(offset + data.Length - 1) - firstChunk + 1);
+                accepted.Add(writes[i]);
+                ranges.Add((firstChunk, volume.Layout.ChunkIndexOf(offset + data.Length - 1) - firstChunk + 1));
             }
 
-            using var held = _locks.AcquireMany(volumeId, ranges);
+            if (accepted.Count == 0)
+            {
+                return applied;
+            }
+
+            var acceptedRanges = CollectionsMarshal.AsSpan(ranges);
+            using var held = LocksOf(volumeId).AcquireMany(acceptedRanges);
             if (IsCurrent(volume))
             {
-                WriteGroupHeld(volume, writes, ranges, sync);
-                return;
+                WriteGroupHeld(volume, CollectionsMarshal.AsSpan(accepted), acceptedRanges, sync);
+                return applied;
             }
 
             // The volume was resized or recreated while the group waited: check it again.
@@ -155,7 +161,7 @@ public sealed partial class BlockStore
 
             var firstChunk = volume.Layout.ChunkIndexOf(offset);
             var lastChunk = volume.Layout.ChunkIndexOf(offset + length - 1);
-            using var held = _locks.Acquire(volumeId, firstChunk, lastChunk - firstChunk + 1);
+            using var held = LocksOf(volumeId).Acquire(firstChunk, lastChunk - firstChunk + 1);
             if (IsCurrent(volume))
             {
                 UnmapHeld(volume, offset, length);
@@ -425,6 +431,13 @@ public sealed partial class BlockStore
 
     private static bool IsAllZero(ReadOnlySpan<byte> data) => !data.ContainsAnyExcept((byte)0);
 
+    /// <summary>The volume's chunk locks; a volume deleted meanwhile is not found.</summary>
+    private ChunkLocks LocksOf(ulong volumeId) =>
+        _locks.TryGetValue(volumeId, out var locks) ? locks : throw new VolumeNotFoundException(volumeId);
+
+    /// <summary>Holds every chunk lock of one volume until disposed: what a resize takes, and the tests' way to hold a volume's writers back.</summary>
+    internal ChunkLocks.Held LockWholeVolume(ulong volumeId) => LocksOf(volumeId).AcquireAll();
+
     private bool IsCurrent(VolumeInfo volume) =>
         _volumes.TryGetValue(volume.Id, out var current) && ReferenceEquals(current, volume);
 
@@ -438,11 +451,14 @@ public sealed partial class BlockStore
 
     internal static void CheckRange(VolumeInfo volume, long offset, long length)
     {
-        if (offset < 0 || length < 0 || offset > volume.SizeBytes - length)
+        if (!IsInside(volume, offset, length))
         {
             ThrowOutsideVolume(volume, offset, length);
         }
     }
+
+    private static bool IsInside(VolumeInfo volume, long offset, long length) =>
+        offset >= 0 && length >= 0 && offset <= volume.SizeBytes - length;
 
     [DoesNotReturn]
     private static void ThrowOutsideVolume(VolumeInfo volume, long offset, long length) =>

@@ -22,16 +22,20 @@ public sealed partial class BlockStore
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sizeBytes);
         ThrowIfDisposed();
-        using var held = _locks.AcquireAll();
-        if (_volumes.ContainsKey(id))
+        lock (_administration)
         {
-            throw new VolumeAlreadyExistsException(id);
-        }
+            if (_volumes.ContainsKey(id))
+            {
+                throw new VolumeAlreadyExistsException(id);
+            }
 
-        var volume = new VolumeInfo(id, sizeBytes, layout);
-        PutVolumeRecord(volume);
-        _volumes[id] = volume;
-        return volume;
+            // A new volume has no I/O yet: its locks are made before anyone can find it.
+            var volume = new VolumeInfo(id, sizeBytes, layout);
+            PutVolumeRecord(volume);
+            _locks[id] = new ChunkLocks();
+            _volumes[id] = volume;
+            return volume;
+        }
     }
 
     /// <summary>
@@ -46,12 +50,15 @@ public sealed partial class BlockStore
         Span<byte> end = stackalloc byte[StoreKeys.ChunkKeyLength];
         StoreKeys.WriteChunkKey(start, id, 0);
         StoreKeys.WriteChunkAreaEnd(end, id);
-        using (_locks.AcquireAll())
+        lock (_administration)
         {
-            if (!_volumes.ContainsKey(id))
+            if (!_volumes.ContainsKey(id) || !_locks.TryGetValue(id, out var locks))
             {
                 return false;
             }
+
+            // Only this volume's writers wait; a writer that found these locks before they are dropped finds the volume gone.
+            using var held = locks.AcquireAll();
 
             Span<byte> volumeKey = stackalloc byte[StoreKeys.VolumeKeyLength];
             StoreKeys.WriteVolumeKey(volumeKey, id);
@@ -68,9 +75,10 @@ public sealed partial class BlockStore
             }
 
             _volumes.TryRemove(id, out _);
+            _locks.TryRemove(id, out _);
         }
 
-        // Outside the locks: I/O to other volumes goes on while the range is compacted.
+        // Outside the administration lock: other volumes can be created or deleted while the range is compacted.
         _db.CompactRange(start, end);
         return true;
     }
@@ -83,11 +91,13 @@ public sealed partial class BlockStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(newSizeBytes);
         ThrowIfDisposed();
-        using var held = _locks.AcquireAll();
+        using var administration = _administration.EnterScope();
         if (!_volumes.TryGetValue(id, out var volume))
         {
             throw new VolumeNotFoundException(id);
         }
+
+        using var held = LocksOf(id).AcquireAll();
 
         var resized = volume with { SizeBytes = newSizeBytes };
         var batch = RentBatch();
@@ -168,6 +178,7 @@ public sealed partial class BlockStore
         }
 
         var id = StoreKeys.ReadVolumeId(key);
+        _locks[id] = new ChunkLocks();
         _volumes[id] = VolumeRecord.Read(id, record);
     }
 

@@ -3,20 +3,18 @@ using System.Numerics;
 namespace IscsiCluster.Storage;
 
 /// <summary>
-/// Striped locks serializing writers of the same chunk, so a read-modify-write of a partial
-/// chunk never interleaves with another write, unmap or volume change of that chunk. A chunk maps
-/// to stripe <c>(hash(volume) + chunkIndex) mod StripeCount</c>, so consecutive chunks take
-/// consecutive stripes. Every acquisition takes its stripes in ascending index order, which rules
-/// out deadlock between ranges; volume administration takes all stripes.
+/// One volume's striped locks serializing writers of the same chunk, so a read-modify-write of a partial chunk never
+/// interleaves with another write, unmap or change of that volume. Each volume has its own instance (made and dropped
+/// with the volume), so a large write to one volume never waits on another's. Chunk <c>c</c> maps to stripe
+/// <c>c mod StripeCount</c>: consecutive chunks take consecutive stripes. Every acquisition takes its stripes in
+/// ascending index order, which rules out deadlock between ranges; a resize or delete of the volume takes all stripes.
 /// </summary>
 internal sealed class ChunkLocks
 {
-    public const int StripeCount = 1024;
+    /// <summary>Stripes per volume: a write of up to this many chunks takes distinct stripes.</summary>
+    public const int StripeCount = 256;
 
     private const int StripeMask = StripeCount - 1;
-
-    // Fibonacci hashing spreads volume ids over the stripes.
-    private const ulong HashMultiplier = 0x9E3779B97F4A7C15;
 
     private readonly Lock[] _stripes = new Lock[StripeCount];
 
@@ -29,14 +27,14 @@ internal sealed class ChunkLocks
     }
 
     /// <summary>Locks the stripes of chunks [<paramref name="firstChunk"/>, firstChunk + <paramref name="chunkCount"/>).</summary>
-    public Held Acquire(ulong volumeId, long firstChunk, long chunkCount)
+    public Held Acquire(long firstChunk, long chunkCount)
     {
         if (chunkCount >= StripeCount)
         {
             return AcquireAll();
         }
 
-        var start = StripeOf(volumeId, firstChunk);
+        var start = StripeOf(firstChunk);
         var end = start + (int)chunkCount;
         if (end <= StripeCount)
         {
@@ -50,11 +48,10 @@ internal sealed class ChunkLocks
     public Held AcquireAll() => Take(0, StripeCount, 0, 0);
 
     /// <summary>
-    /// Locks the stripes of several chunk ranges of one volume at once (a group of writes), in
-    /// ascending stripe order like every other acquisition. Stripes are taken once even when
-    /// ranges share them.
+    /// Locks the stripes of several chunk ranges at once (a group of writes), in ascending stripe order like every other
+    /// acquisition. Stripes are taken once even when ranges share them.
     /// </summary>
-    public HeldSet AcquireMany(ulong volumeId, ReadOnlySpan<(long FirstChunk, long ChunkCount)> ranges)
+    public HeldSet AcquireMany(ReadOnlySpan<(long FirstChunk, long ChunkCount)> ranges)
     {
         var stripes = new ulong[StripeCount / 64];
         foreach (var (firstChunk, chunkCount) in ranges)
@@ -65,7 +62,7 @@ internal sealed class ChunkLocks
                 break;
             }
 
-            var start = StripeOf(volumeId, firstChunk);
+            var start = StripeOf(firstChunk);
             for (var i = 0; i < chunkCount; i++)
             {
                 var stripe = (start + i) & StripeMask;
@@ -84,8 +81,8 @@ internal sealed class ChunkLocks
         return new HeldSet(this, stripes);
     }
 
-    /// <summary>The stripe of one chunk of a volume.</summary>
-    private static int StripeOf(ulong volumeId, long chunk) => (int)(((volumeId * HashMultiplier) + (ulong)chunk) & StripeMask);
+    /// <summary>The stripe of one chunk.</summary>
+    private static int StripeOf(long chunk) => (int)(chunk & StripeMask);
 
     private Held Take(int firstStart, int firstEnd, int secondStart, int secondEnd)
     {

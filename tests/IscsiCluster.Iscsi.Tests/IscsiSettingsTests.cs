@@ -17,6 +17,8 @@ public sealed class IscsiSettingsTests
         Assert.Equal(256 * 1024, settings.Negotiation.MaxRecvDataSegmentLength);
         Assert.Equal(1024 * 1024, settings.Negotiation.MaxBurstLength);
         Assert.False(settings.Negotiation.InitialR2T);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.RepeatedWarningInterval);
+        Assert.Equal(new IscsiCluster.Iscsi.Connections.FailedLoginSettings(3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10)), settings.FailedLogin);
     }
 
     [Fact]
@@ -43,6 +45,20 @@ public sealed class IscsiSettingsTests
     [InlineData("negotiation.max-recv-data-segment-length = 100")]
     [InlineData("negotiation.first-burst-length = 2 MiB")]
     [InlineData("negotiation.default-time-2-wait = 1500ms")]
+    [InlineData("limits.max-connections = 0")]
+    [InlineData("limits.max-connections-per-initiator = 100000")]
+    [InlineData("limits.max-pending-pdus = 0")]
+    [InlineData("limits.max-pending-bytes = 1 KiB")]
+    [InlineData("limits.max-output-bytes = 100")]
+    [InlineData("limits.max-immediate-commands = 0")]
+    [InlineData("limits.data-out-timeout = 0s")]
+    [InlineData("limits.session-transfer-memory = 1 MiB")]
+    [InlineData("limits.initiator-transfer-memory = 32 MiB")]
+    [InlineData("limits.node-transfer-memory = 100 MiB")]
+    [InlineData("repeated-warning-interval = 0s")]
+    [InlineData("failed-login.free-failures = -1")]
+    [InlineData("failed-login.max-delay = 100ms")]
+    [InlineData("failed-login.forget-after = 0s")]
     public void InvalidValuesAreRefusedNamingTheKey(string setting)
     {
         var config = HoconConfig.ParseString($"iscsi-cluster.iscsi {{ {setting} }}");
@@ -50,6 +66,25 @@ public sealed class IscsiSettingsTests
         var error = Assert.Throws<ConfigException>(() => IscsiSettings.Create(config));
 
         Assert.Contains(setting.Split(' ')[0], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LimitDefaultsKeepTheNodeWithinItsDocumentedBudget()
+    {
+        var settings = IscsiSettings.Create(HoconConfig.Empty);
+        var limits = settings.Limits;
+
+        Assert.Equal(256, limits.MaxConnections);
+        Assert.Equal(32, limits.MaxConnectionsPerInitiator);
+        Assert.Equal(TimeSpan.FromSeconds(30), limits.DataOutTimeout);
+        Assert.Equal(64 * 1024, limits.MaxTextLength);
+        Assert.True(limits.SessionTransferBytes >= settings.MaxDataTransferLength);
+
+        // reference.conf's sum: about 2.5 MiB a connection (buffers both ways and a PDU crossing each mark) times
+        // max-connections, plus the node's transfer memory, stays under the 1 GiB the node promises.
+        var pdu = settings.Negotiation.MaxRecvDataSegmentLength + 48;
+        var perConnection = (128 * 1024) + pdu + limits.MaxPendingBytes + pdu + limits.MaxOutputBytes + limits.MaxPendingBytes + pdu + (512 * 1024);
+        Assert.True((long)perConnection * limits.MaxConnections + limits.NodeTransferBytes < 900L * 1024 * 1024);
     }
 
     [Fact]

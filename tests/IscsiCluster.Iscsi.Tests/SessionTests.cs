@@ -236,6 +236,70 @@ public sealed class SessionTests : PortalTestKit
     }
 
     [Fact]
+    public async Task ADataDigestErrorOnImmediateDataEndsThatCommandWithCheckConditionAndTheNextIsAnswered()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await TestInitiator.ConnectAsync(portal.EndPoint);
+        await initiator.LoginAsync(TestPortal.DiskTarget, Keys(("HeaderDigest", "None"), ("DataDigest", "CRC32C")));
+        initiator.UseDigests(header: false, data: true);
+        await initiator.SendAsync(initiator.Command(TestInitiator.TestUnitReady()));
+        await initiator.ReceiveAsync<ScsiResponsePdu>();
+        var block = Pattern(TestPortal.BlockSize, seed: 15);
+
+        var write = initiator.Command(TestInitiator.Write10(7, 1), write: true, expectedLength: TestPortal.BlockSize, immediateData: block);
+        var bytes = PduWriter.ToArray(write, new PduWriteOptions(false, true));
+        bytes[^1] ^= 0xFF;
+        await initiator.SendRawAsync(bytes);
+        var reject = await initiator.ReceiveAsync<RejectPdu>();
+        var ended = await initiator.ReceiveAsync<ScsiResponsePdu>();
+        await initiator.SendAsync(initiator.Command(TestInitiator.Read10(7, 1), read: true, expectedLength: TestPortal.BlockSize));
+        var (data, status, _) = await initiator.ReceiveReadAsync(TestPortal.BlockSize);
+
+        Assert.Equal(RejectReason.DataDigestError, reject.Reason);
+        Assert.Equal(write.InitiatorTaskTag, ended.InitiatorTaskTag);
+        Assert.Equal((byte)ScsiStatus.CheckCondition, ended.Status);
+        var sense = ended.Data.Span[2..];
+        Assert.Equal(0x0B, sense[2] & 0x0F);
+        Assert.Equal(0x47, sense[12]);
+        Assert.Equal(0x05, sense[13]);
+        Assert.Equal(write.CmdSN + 1, ended.ExpCmdSN);
+        Assert.Equal((byte)ScsiStatus.Good, status switch { ScsiDataInPdu dataIn => dataIn.Status, ScsiResponsePdu response => response.Status, _ => 0xFF });
+        Assert.Equal(new byte[TestPortal.BlockSize], data);
+    }
+
+    [Fact]
+    public async Task ADataDigestErrorOnSolicitedDataEndsThatCommandWithCheckConditionOnceItsDataIsIn()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        await using var initiator = await TestInitiator.ConnectAsync(portal.EndPoint);
+        await initiator.LoginAsync(TestPortal.DiskTarget, Keys(("DataDigest", "CRC32C"), ("ImmediateData", "No"), ("InitialR2T", "Yes")));
+        initiator.UseDigests(header: false, data: true);
+        await initiator.SendAsync(initiator.Command(TestInitiator.TestUnitReady()));
+        await initiator.ReceiveAsync<ScsiResponsePdu>();
+        var data = Pattern(2 * TestPortal.BlockSize, seed: 16);
+
+        var write = initiator.Command(TestInitiator.Write10(9, 2), write: true, expectedLength: (uint)data.Length);
+        await initiator.SendAsync(write);
+        var r2t = await initiator.ReceiveAsync<ReadyToTransferPdu>();
+        var dataOut = PduWriter.ToArray(
+            new ScsiDataOutPdu { Final = true, InitiatorTaskTag = write.InitiatorTaskTag, TargetTransferTag = r2t.TargetTransferTag, ExpStatSN = initiator.ExpStatSn, DataSN = 0, BufferOffset = 0, Data = data },
+            new PduWriteOptions(false, true));
+        dataOut[^1] ^= 0xFF;
+        await initiator.SendRawAsync(dataOut);
+        var reject = await initiator.ReceiveAsync<RejectPdu>();
+        var ended = await initiator.ReceiveAsync<ScsiResponsePdu>();
+        await initiator.SendAsync(initiator.Command(TestInitiator.Read10(9, 2), read: true, expectedLength: (uint)data.Length));
+        var (read, status, _) = await initiator.ReceiveReadAsync(data.Length);
+
+        Assert.Equal(RejectReason.DataDigestError, reject.Reason);
+        Assert.Equal(write.InitiatorTaskTag, ended.InitiatorTaskTag);
+        Assert.Equal((byte)ScsiStatus.CheckCondition, ended.Status);
+        Assert.Equal([0x0B, 0x47, 0x05], new[] { (byte)(ended.Data.Span[2 + 2] & 0x0F), ended.Data.Span[2 + 12], ended.Data.Span[2 + 13] });
+        Assert.Equal((byte)ScsiStatus.Good, status switch { ScsiDataInPdu dataIn => dataIn.Status, ScsiResponsePdu response => response.Status, _ => 0xFF });
+        Assert.Equal(new byte[data.Length], read);
+    }
+
+    [Fact]
     public async Task CloseSessionFromTheTargetAsksForLogoutThenDropsTheConnection()
     {
         var target = CreateTestProbe();

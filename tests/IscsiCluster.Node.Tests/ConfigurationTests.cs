@@ -31,6 +31,9 @@ public sealed class ConfigurationTests
     [InlineData("{ name = \"iqn.2026-11.a.b:c\", initiator-addresses = [\"10.0.0.0/99\"] }", "initiator-addresses")]
     [InlineData("{ name = \"iqn.2026-11.a.b:c\", incoming-accounts = [ { user = \"u\", password = \"\" } ] }", "password")]
     [InlineData("{ name = \"iqn.2026-11.a.b:c\" }, { name = \"IQN.2026-11.A.B:C\" }", "twice")]
+    [InlineData("{ name = \"iqn.2026-11.a.b:c\", incoming-accounts = [ { user = \"</target>\", password = \"long-enough-secret\" } ] }", "incoming-accounts[0].user")]
+    [InlineData("{ name = \"iqn.2026-11.a.b:c\", incoming-accounts = [ { user = \"u\", password = \"one secret\" } ] }", "incoming-accounts[0].password")]
+    [InlineData("{ name = \"iqn.2026-11.a.b:c\", incoming-accounts = [ { user = \"u\", password = \"shared-secret-1\" } ], outgoing-account = { user = \"t\", password = \"shared-secret-1\" } }", "outgoing-account")]
     public void ABadTargetIsRefusedNamingTheKey(string targets, string named)
     {
         var error = Assert.ThrowsAny<Exception>(() => Read(targets));

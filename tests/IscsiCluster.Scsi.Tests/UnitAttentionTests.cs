@@ -101,6 +101,46 @@ public class UnitAttentionTests
     }
 
     [Fact]
+    public void LostNexusesDoNotPileUpWhenInitiatorsComeUnderEverNewIsids()
+    {
+        const int sessions = 20_000;
+        for (var i = 1; i <= sessions; i++)
+        {
+            var nexus = Harness.Nexus(isid: $"0x{i:x12}");
+            Harness.ClearPowerOn(_unit, nexus);
+            _unit.OnNexusLost(nexus);
+        }
+
+        Assert.True(_unit.NexusCount <= NexusTableLimit, $"{_unit.NexusCount} nexuses kept after {sessions} sessions ended");
+
+        // The most recently lost ones are still owed I_T NEXUS LOSS OCCURRED; the longest gone
+        // were dropped and come back as new nexuses, owed POWER ON, RESET (both reset-class, 29h).
+        Harness.AssertSense(Harness.Run(_unit, Harness.Cdb6(0x00), nexus: Harness.Nexus(isid: $"0x{sessions:x12}")), 0x6, 0x29, 0x07);
+        Harness.AssertSense(Harness.Run(_unit, Harness.Cdb6(0x00), nexus: Harness.Nexus(isid: $"0x{1:x12}")), 0x6, 0x29, 0x00);
+    }
+
+    [Fact]
+    public void ANexusThatReturnsIsNoLongerAmongTheLostOnesThatMayBeDropped()
+    {
+        var returning = Harness.Nexus(isid: "0x7");
+        Harness.ClearPowerOn(_unit, returning);
+        _unit.OnNexusLost(returning);
+        Harness.AssertSense(Harness.Run(_unit, Harness.Cdb6(0x00), nexus: returning), 0x6, 0x29, 0x07);
+
+        for (var i = 1; i <= NexusTableLimit + 10; i++)
+        {
+            var other = Harness.Nexus(isid: $"0x1{i:x11}");
+            Harness.ClearPowerOn(_unit, other);
+            _unit.OnNexusLost(other);
+        }
+
+        // Still known (live), so no unit attention of a new nexus.
+        Harness.AssertGood(Harness.Run(_unit, Harness.Cdb6(0x00), nexus: returning));
+    }
+
+    private const int NexusTableLimit = 1024;
+
+    [Fact]
     public void UnitAttentionComesBeforeAnUnsupportedOpcode()
     {
         Harness.AssertSense(Harness.Run(_unit, Harness.Cdb6(0x01)), 0x6, 0x29, 0x00);

@@ -95,14 +95,37 @@ public sealed partial class BlockStoreGroupWriteTests : IDisposable
     }
 
     [Fact]
-    public void AGroupWithARangeOutsideTheVolumeWritesNothing()
+    public void AWriteOutsideTheVolumeIsLeftOutAloneAndTheRestOfItsGroupIsWritten()
+    {
+        _store.CreateVolume(1, 64 * 1024);
+        var first = BlockStoreVolumeTests.Pattern(4096, seed: 3);
+        var last = BlockStoreVolumeTests.Pattern(4096, seed: 4);
+        var before = CumulativeWrites();
+
+        var applied = _store.Write(
+            1,
+            [new BlockWrite(0, first), new BlockWrite(62 * 1024, first), new BlockWrite(-4096, first), new BlockWrite(8192, last)],
+            sync: true);
+
+        Assert.Equal([true, false, false, true], applied);
+        Assert.Equal(before + 1, CumulativeWrites());
+        var read = new byte[4096];
+        _store.Read(1, 0, read);
+        Assert.Equal(first, read);
+        _store.Read(1, 8192, read);
+        Assert.Equal(last, read);
+        Assert.Equal(2 * 4096, _store.AllocatedBytes(1));
+    }
+
+    [Fact]
+    public void AGroupWhoseEveryWriteIsOutsideTheVolumeWritesNothing()
     {
         _store.CreateVolume(1, 64 * 1024);
         var data = BlockStoreVolumeTests.Pattern(4096, seed: 3);
 
-        Assert.Throws<ArgumentOutOfRangeException>(
-            () => _store.Write(1, [new BlockWrite(0, data), new BlockWrite(62 * 1024, data)], sync: false));
+        var applied = _store.Write(1, [new BlockWrite(64 * 1024, data)], sync: false);
 
+        Assert.Equal([false], applied);
         Assert.Equal(0, _store.AllocatedBytes(1));
     }
 

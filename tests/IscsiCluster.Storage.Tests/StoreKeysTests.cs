@@ -64,8 +64,8 @@ public sealed class StoreKeysTests
     [Fact]
     public void ChunkLockRangesThatWrapAroundTheStripesStillExcludeEachOther()
     {
-        // Volume 0 hashes to stripe 0, so chunk StripeCount takes stripe 0 and every range below
-        // covers it while starting near the top of the stripe table.
+        // Chunk StripeCount takes stripe 0, so every range below covers it while starting near the
+        // top of the stripe table.
         var locks = new ChunkLocks();
         var inside = 0;
         var overlaps = 0;
@@ -74,7 +74,7 @@ public sealed class StoreKeysTests
             for (var i = 0; i < 2000; i++)
             {
                 var below = 1 + ((i + t) % 5);
-                using (locks.Acquire(0, ChunkLocks.StripeCount - below, below + 1 + (t % 3)))
+                using (locks.Acquire(ChunkLocks.StripeCount - below, below + 1 + (t % 3)))
                 {
                     if (Interlocked.Increment(ref inside) != 1)
                     {

@@ -8,10 +8,10 @@ public static partial class ConfigurationEditor
     /// <summary>RFC 7143 13.3: a text value (CHAP_N, a secret) is at most 255 bytes.</summary>
     public const int MaxAccountFieldLength = 255;
 
-    private static EditResult ApplyAccount(ClusterConfiguration current, AdmRequest request) =>
+    private static EditResult ApplyAccount(ClusterConfiguration current, AdmRequest request, EditContext context) =>
         request.Op switch
         {
-            AdmOp.New => NewAccount(current, request),
+            AdmOp.New => NewAccount(current, request, context),
             AdmOp.Delete => DeleteAccount(current, request),
             AdmOp.Show => EditResult.Unchanged(current),
             AdmOp.Bind => BindAccount(current, request),
@@ -19,22 +19,27 @@ public static partial class ConfigurationEditor
             _ => Unsupported(current, request),
         };
 
-    private static EditResult NewAccount(ClusterConfiguration current, AdmRequest request)
+    private static EditResult NewAccount(ClusterConfiguration current, AdmRequest request, EditContext context)
     {
         if (request.User is not { } user || request.Password is not { } password)
         {
             return EditResult.Refused(current, AdmError.InvalidRequest, "--user and --password are required");
         }
 
-        if (!IsValidAccountField(user))
+        if (AccountFieldProblem(user, "a user name") is { } userProblem)
         {
-            return EditResult.Refused(current, AdmError.InvalidRequest, $"a user name is 1 to {MaxAccountFieldLength} characters without spaces");
+            return EditResult.Refused(current, AdmError.InvalidRequest, userProblem);
         }
 
-        if (!IsValidAccountField(password))
+        if (AccountFieldProblem(password, "a password") is { } passwordProblem)
         {
             // The detail never repeats the password.
-            return EditResult.Refused(current, AdmError.InvalidRequest, $"a password is 1 to {MaxAccountFieldLength} characters without spaces");
+            return EditResult.Refused(current, AdmError.InvalidRequest, passwordProblem);
+        }
+
+        if (password.Length < RecommendedSecretLength && context.RefuseShortSecrets)
+        {
+            return EditResult.Refused(current, AdmError.InvalidRequest, ShortSecretWarning + " (this node refuses them: iscsi-cluster.admin.chap.refuse-short-secrets)");
         }
 
         if (current.FindAccount(user) is not null)
@@ -45,8 +50,36 @@ public static partial class ConfigurationEditor
         return EditResult.Updated(current with { Accounts = [.. current.Accounts, new AccountDefinition(user, password)] });
     }
 
-    private static bool IsValidAccountField(string text) =>
-        text.Length is > 0 and <= MaxAccountFieldLength && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+    /// <summary>
+    /// Why a user name or secret cannot be kept, or null when it can: it must be 1 to 255 bytes
+    /// (RFC 7143 13.3 / 12.1.3: CHAP_N and the secret are text values of at most 255 bytes) and
+    /// hold nothing that would break the targets.conf dump it is written to unquoted: no
+    /// whitespace, control characters, quotes, backslash, '#', '&lt;' or '&gt;'.
+    /// </summary>
+    /// <param name="text">The user name or secret.</param>
+    /// <param name="what">"a user name" or "a password", for the message (which never repeats a secret).</param>
+    public static string? AccountFieldProblem(string text, string what)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(text) > MaxAccountFieldLength)
+        {
+            return $"{what} is 1 to {MaxAccountFieldLength} bytes";
+        }
+
+        return text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || ForbiddenAccountCharacters.Contains(c))
+            ? $"{what} cannot contain spaces, control characters or any of {ForbiddenAccountCharacters}"
+            : null;
+    }
+
+    /// <summary>RFC 7143 12.1.3: without IPsec a CHAP secret should be at least 12 bytes (96 bits).</summary>
+    public const int RecommendedSecretLength = 12;
+
+    /// <summary>What <c>adm</c> prints for a shorter secret.</summary>
+    public const string ShortSecretWarning =
+        "a CHAP secret shorter than 12 characters (96 bits) can be guessed from one captured login; RFC 7143 12.1.3 asks for at least 12";
+
+    // The characters the targets.conf syntax gives a meaning to.
+    private const string ForbiddenAccountCharacters = "<>\"'#\\";
 
     /// <summary>tgt's account_del: deleting an account first unbinds it from every target and from discovery.</summary>
     private static EditResult DeleteAccount(ClusterConfiguration current, AdmRequest request)
@@ -99,6 +132,11 @@ public static partial class ConfigurationEditor
                 return EditResult.Refused(current, AdmError.InvalidRequest, $"{user} is an incoming account of {where}; use another account for --outgoing");
             }
 
+            if (bindings.Incoming.FirstOrDefault(incoming => SameSecret(current, incoming, user)) is { } twin)
+            {
+                return EditResult.Refused(current, AdmError.InvalidRequest, $"{user} has the same secret as {twin}, an incoming account of {where}; RFC 7143 12.1.3 forbids one secret for both directions: give the outgoing account its own password");
+            }
+
             return EditResult.Updated(WithBindings(current, request.Tid, bindings with { Outgoing = user }));
         }
 
@@ -110,6 +148,11 @@ public static partial class ConfigurationEditor
         if (bindings.Outgoing == user)
         {
             return EditResult.Refused(current, AdmError.InvalidRequest, $"{user} is the outgoing account of {where}; use another account for incoming");
+        }
+
+        if (bindings.Outgoing is { } outgoingUser && SameSecret(current, user, outgoingUser))
+        {
+            return EditResult.Refused(current, AdmError.InvalidRequest, $"{user} has the same secret as {outgoingUser}, the outgoing account of {where}; RFC 7143 12.1.3 forbids one secret for both directions: give the incoming account its own password");
         }
 
         return EditResult.Updated(WithBindings(current, request.Tid, bindings with { Incoming = [.. bindings.Incoming, user] }));
@@ -134,6 +177,9 @@ public static partial class ConfigurationEditor
             ? EditResult.Updated(WithBindings(current, request.Tid, bindings with { Incoming = [.. bindings.Incoming.Where(u => u != user)] }))
             : EditResult.Refused(current, AdmError.NoUser, $"{user} is not an incoming account of {where}");
     }
+
+    private static bool SameSecret(ClusterConfiguration current, string user, string other) =>
+        string.Equals(current.FindAccount(user)?.Password, current.FindAccount(other)?.Password, StringComparison.Ordinal);
 
     /// <summary>The accounts bound to a target, or to discovery when the request has no tid (tgt's GLOBAL_TID).</summary>
     private sealed record Bindings(IReadOnlyList<string> Incoming, string? Outgoing);

@@ -28,7 +28,7 @@ public static partial class ConfigurationEditor
         {
             AdmMode.Target => ApplyTarget(current, request, context),
             AdmMode.LogicalUnit => ApplyLogicalUnit(current, request, context),
-            AdmMode.Account => ApplyAccount(current, request),
+            AdmMode.Account => ApplyAccount(current, request, context),
             AdmMode.Session or AdmMode.Connection => ApplyLive(current, request),
             AdmMode.System when request.Op is AdmOp.Show or AdmOp.Stat => EditResult.Unchanged(current),
             AdmMode.Cluster when request.Op is AdmOp.Show => EditResult.Unchanged(current),

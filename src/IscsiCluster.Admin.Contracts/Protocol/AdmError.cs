@@ -34,4 +34,5 @@ public enum AdmError
     ImportFailed,
     PermissionDenied,
     NodeUnreachable,
+    LunBusy,
 }

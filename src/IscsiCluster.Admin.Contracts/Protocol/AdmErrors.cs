@@ -45,6 +45,7 @@ public static class AdmErrors
         [AdmError.ImportFailed] = ("importing the backing store failed; the logical unit was not created", InvalidArgumentExitCode),
         [AdmError.PermissionDenied] = ("permission denied by the management endpoint (run as root or as the node's user, or give the right token)", PermissionDeniedExitCode),
         [AdmError.NodeUnreachable] = ("can't connect to the node's management endpoint (is the node running? see --control-port)", ConnectionRefusedExitCode),
+        [AdmError.LunBusy] = ("this logical unit is busy (its backing store is being imported)", InvalidArgumentExitCode),
     };
 
     /// <summary>The message a person can act on.</summary>

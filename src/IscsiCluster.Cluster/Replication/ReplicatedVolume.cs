@@ -41,10 +41,14 @@ public sealed class ReplicatedVolume
         _endpoint = endpoint;
         _requestCommit = requestCommit;
         _stateChanged = stateChanged;
+        SizeBytes = settings.SizeBytes;
         _core = new OwnerCore(endpoint.Self, settings, new Random());
     }
 
     public OwnerState State => _core.State;
+
+    /// <summary>The replicated address space in bytes, fixed for this owner's life: every range written must lie inside it.</summary>
+    public long SizeBytes { get; }
 
     public long Epoch => _core.Epoch;
 

@@ -202,6 +202,14 @@ public sealed class ChapAuthenticator
             return AuthenticationStep.Fail("CHAP_C is not a binary value");
         }
 
+        // RFC 7143 12.1.3: the secret of one direction must not be the secret of the other. An
+        // older configuration may still hold such a pair: answering with it would let anyone who
+        // sees the exchange replay the initiator's side, so the login fails instead.
+        if (_policy.IncomingAccounts.Any(account => string.Equals(account.Secret, outgoing.Secret, StringComparison.Ordinal)))
+        {
+            return AuthenticationStep.Fail("mutual CHAP refused: the target's outgoing account has the same secret as an incoming account (RFC 7143 12.1.3 forbids one secret for both directions); give the outgoing account its own secret");
+        }
+
         // RFC 7143 12.1.3: a challenge equal to the one we sent is a reflection attack.
         if (challenge.AsSpan().SequenceEqual(_challenge))
         {

@@ -75,6 +75,13 @@ public sealed record ScsiCommandPdu : IscsiPdu
 
     private ushort ExtendedCdbAhsLength => (ushort)(Cdb.Length - BasicCdbLength + 1);
 
+    /// <summary>
+    /// Reads the command from its Basic Header Segment alone (no AHS, no data): what is left of a
+    /// command whose data was discarded, such as one whose data digest failed.
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> bhs, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ScsiCommandPdu? pdu) =>
+        TryRead(bhs, [], ReadOnlyMemory<byte>.Empty, out pdu, out _);
+
     internal static bool TryRead(ReadOnlySpan<byte> bhs, ReadOnlySpan<byte> ahs, ReadOnlyMemory<byte> data, out ScsiCommandPdu? pdu, out string? error)
     {
         pdu = null;

@@ -28,6 +28,12 @@ public sealed record ScsiDataOutPdu : IscsiPdu
 
     public uint BufferOffset { get; init; }
 
+    /// <summary>
+    /// Reads a Data-Out PDU from its Basic Header Segment, with zeros of its DataSegmentLength as
+    /// data: what is left of one whose data was discarded, such as one whose data digest failed.
+    /// </summary>
+    public static ScsiDataOutPdu ReadHeader(ReadOnlySpan<byte> bhs) => Read(bhs, new byte[Bhs.GetDataSegmentLength(bhs)]);
+
     internal static ScsiDataOutPdu Read(ReadOnlySpan<byte> bhs, ReadOnlyMemory<byte> data) => new()
     {
         Final = Bhs.GetFinal(bhs),

@@ -11,7 +11,9 @@ namespace IscsiCluster.Iscsi.Connections;
 /// <summary>
 /// One iSCSI connection: the login phase (request by request, bounded by the login timeout),
 /// then the full feature phase, where the read loop parses PDUs and Tells each to the session
-/// actor while the <see cref="PduOutbox"/> writes what the session sends.
+/// actor while the <see cref="PduOutbox"/> writes what the session sends. The read loop keeps to
+/// the connection's <see cref="ConnectionBudget"/>: it stops reading the socket while the session
+/// has too many PDUs to handle or too many answers wait for the socket, and resumes once they drain.
 /// </summary>
 internal sealed class IscsiConnection
 {
@@ -23,14 +25,20 @@ internal sealed class IscsiConnection
     private readonly PortalContext _portal;
     private readonly ILogger _logger;
     private readonly PduOutbox _outbox;
+    private readonly RepeatedWarnings _warnings;
 
     public IscsiConnection(SocketConnection socket, PortalContext portal)
     {
         _socket = socket;
         _portal = portal;
         _logger = portal.LoggerFactory.CreateLogger<IscsiConnection>();
-        _outbox = new PduOutbox(socket, _logger);
+        Budget = new ConnectionBudget(portal.Settings.Limits);
+        _outbox = new PduOutbox(socket, Budget, _logger);
+        _warnings = new RepeatedWarnings(portal.Settings.RepeatedWarningInterval);
     }
+
+    /// <summary>What the connection holds between its socket and its session.</summary>
+    public ConnectionBudget Budget { get; }
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -84,6 +92,11 @@ internal sealed class IscsiConnection
         }
 
         var error = await reading;
+        foreach (var (kind, count, since) in _warnings.Drain())
+        {
+            _logger.WarningsSuppressed(_socket.RemoteEndPoint, count, kind, since);
+        }
+
         session.Tell(new ConnectionEnded(error));
         _outbox.Close();
         await _outbox.Completion;
@@ -133,6 +146,7 @@ internal sealed class IscsiConnection
             }
 
             var step = await login.HandleAsync(request, cancellationToken);
+            await HoldBackFailureAsync(step, cancellationToken);
             PduWriter.Write(_socket.Output, step.Response, default);
             await _socket.Output.FlushAsync(cancellationToken);
             switch (step.Outcome)
@@ -145,6 +159,34 @@ internal sealed class IscsiConnection
         }
     }
 
+    /// <summary>
+    /// A login that failed for a wrong secret or a refused initiator is answered after the delay
+    /// the portal's failure count for this address asks for (awaited, so no thread waits); a
+    /// login that succeeded clears the count.
+    /// </summary>
+    private async Task HoldBackFailureAsync(LoginStep step, CancellationToken cancellationToken)
+    {
+        var address = _socket.RemoteEndPoint.Address;
+        if (step.Outcome == LoginOutcome.Completed)
+        {
+            _portal.FailedLogins.Succeeded(address);
+            return;
+        }
+
+        if (step.Outcome != LoginOutcome.Failed
+            || step.Response.Status is not (LoginStatus.AuthenticationFailure or LoginStatus.AuthorizationFailure))
+        {
+            return;
+        }
+
+        var delay = _portal.FailedLogins.Failed(address);
+        if (delay > TimeSpan.Zero)
+        {
+            _logger.LoginFailureDelayed(_socket.RemoteEndPoint, delay);
+            await Task.Delay(delay, cancellationToken);
+        }
+    }
+
     /// <summary>Parses PDUs and Tells them to the session until the connection ends; returns the error that ended it, if any.</summary>
     private async Task<Exception?> ReadLoopAsync(IActorRef session, PduReadOptions options)
     {
@@ -153,9 +195,23 @@ internal sealed class IscsiConnection
         {
             while (true)
             {
+                if (!Budget.HasRoom)
+                {
+                    // Nothing more is read until the session has caught up: TCP holds the initiator back.
+                    await Budget.WaitForRoomAsync(_socket.Closed);
+                }
+
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
-                var fatal = Drain(session, ref buffer, options);
+                var fatal = Drain(session, ref buffer, options, out var stoppedForRoom);
+                if (stoppedForRoom)
+                {
+                    // Whole PDUs may remain in the buffer: leave them unexamined, so the next read
+                    // returns them at once instead of waiting for more bytes.
+                    input.AdvanceTo(buffer.Start);
+                    continue;
+                }
+
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (fatal is not null)
                 {
@@ -172,17 +228,30 @@ internal sealed class IscsiConnection
         {
             return _socket.Closed.IsCancellationRequested ? null : exception;
         }
+        catch (OperationCanceledException) when (_socket.Closed.IsCancellationRequested)
+        {
+            // Closed while waiting for the session to catch up.
+            return null;
+        }
     }
 
-    private System.Net.ProtocolViolationException? Drain(IActorRef session, ref ReadOnlySequence<byte> buffer, in PduReadOptions options)
+    private System.Net.ProtocolViolationException? Drain(IActorRef session, ref ReadOnlySequence<byte> buffer, in PduReadOptions options, out bool stoppedForRoom)
     {
+        stoppedForRoom = false;
         while (true)
         {
+            if (!Budget.HasRoom)
+            {
+                stoppedForRoom = true;
+                return null;
+            }
+
             switch (PduReader.TryReadPdu(ref buffer, options, out var pdu, out var error))
             {
                 case PduReadStatus.Incomplete:
                     return null;
                 case PduReadStatus.Complete:
+                    Budget.Read(ConnectionBudget.CostOf(pdu!));
                     session.Tell(pdu!);
                     break;
                 default:
@@ -194,7 +263,16 @@ internal sealed class IscsiConnection
                         return new System.Net.ProtocolViolationException(error.Message);
                     }
 
-                    _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    if (_warnings.ShouldLog($"PDU rejected: {error.Kind}", out var suppressed, out var since))
+                    {
+                        if (suppressed > 0)
+                        {
+                            _logger.WarningsSuppressed(_socket.RemoteEndPoint, suppressed, $"PDU rejected: {error.Kind}", since);
+                        }
+
+                        _logger.PduRejected(_socket.RemoteEndPoint, error.Kind, error.Message);
+                    }
+
                     break;
             }
         }

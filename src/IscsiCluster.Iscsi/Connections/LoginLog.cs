@@ -27,4 +27,13 @@ internal static partial class LoginLog
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Connection from {Remote} ended: {Reason}")]
     public static partial void ConnectionEnded(this ILogger logger, IPEndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 2040, Level = LogLevel.Warning, Message = "Connection from {Remote} refused with Login Response 0x0302 (out of resources): {Reason} ({Count} refused since the last such line)")]
+    public static partial void ConnectionRefused(this ILogger logger, IPEndPoint remote, string reason, long count);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
+    public static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Login from {Remote} failed again: its answer waits {Delay}")]
+    public static partial void LoginFailureDelayed(this ILogger logger, IPEndPoint remote, TimeSpan delay);
 }

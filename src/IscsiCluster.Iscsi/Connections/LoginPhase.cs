@@ -161,6 +161,7 @@ internal sealed partial class LoginPhase
         var initiator = _initiator;
         var target = _target;
         var logger = _portal.LoggerFactory.CreateLogger<SessionActor>();
+        var transfers = _portal.Transfers;
         var reply = await _portal.Registry.Ask<object>(
             new OpenSession(
                 key,
@@ -169,6 +170,7 @@ internal sealed partial class LoginPhase
                     settings,
                     directory,
                     sink,
+                    transfers,
                     logger)).WithDispatcher(settings.SessionDispatcher)),
             _portal.RegistryTimeout,
             cancellationToken);

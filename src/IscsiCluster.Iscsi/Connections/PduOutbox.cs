@@ -16,6 +16,8 @@ namespace IscsiCluster.Iscsi.Connections;
 /// socket cannot take at once continues on the thread pool, so the session never waits for it.
 /// While held (<see cref="Hold"/>), a sender only queues: the session holds the outbox while it
 /// answers the commands its LUNs completed, and pushes once, so they share one send.
+/// Every queued PDU counts against the connection's <see cref="ConnectionBudget"/> until it is
+/// encoded: the read loop stops reading while too much waits here for an initiator that does not read.
 /// </summary>
 internal sealed class PduOutbox : IPduSink
 {
@@ -31,16 +33,18 @@ internal sealed class PduOutbox : IPduSink
     private readonly SocketConnection _connection;
     private readonly PipeWriter _output;
     private readonly ILogger _logger;
+    private readonly ConnectionBudget _budget;
     private PduWriteOptions _options;
     private int _state;
     private volatile bool _started;
     private volatile bool _held;
     private volatile bool _closing;
 
-    public PduOutbox(SocketConnection connection, ILogger logger)
+    public PduOutbox(SocketConnection connection, ConnectionBudget budget, ILogger logger)
     {
         _connection = connection;
         _output = connection.Output;
+        _budget = budget;
         _logger = logger;
     }
 
@@ -62,7 +66,9 @@ internal sealed class PduOutbox : IPduSink
             return;
         }
 
-        Enqueue(new Item(pdu, null));
+        var cost = ConnectionBudget.CostOf(pdu);
+        _budget.Queued(cost);
+        Enqueue(new Item(pdu, null, cost));
     }
 
     public void AfterQueued(Action action)
@@ -72,8 +78,10 @@ internal sealed class PduOutbox : IPduSink
             return;
         }
 
-        Enqueue(new Item(null, action));
+        Enqueue(new Item(null, action, 0));
     }
+
+    public void Consumed(IscsiPdu pdu) => _budget.Consumed(ConnectionBudget.CostOf(pdu));
 
     public void Hold() => _held = true;
 
@@ -137,6 +145,7 @@ internal sealed class PduOutbox : IPduSink
                     }
 
                     PduWriter.Write(_output, item.Pdu, _options);
+                    _budget.Sent(item.Cost);
                     written = true;
                     if (_output.UnflushedBytes >= FlushThreshold && !await FlushAsync())
                     {
@@ -188,5 +197,5 @@ internal sealed class PduOutbox : IPduSink
     }
 
     /// <summary>A queued PDU, or an action to run once the PDUs before it are encoded.</summary>
-    private readonly record struct Item(IscsiPdu? Pdu, Action? Action);
+    private readonly record struct Item(IscsiPdu? Pdu, Action? Action, long Cost);
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using IscsiCluster.Iscsi.Protocol.Negotiation;
+using IscsiCluster.Iscsi.Sessions;
 using IscsiCluster.Iscsi.Targets;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,9 @@ internal sealed record PortalContext(
     TargetNegotiationLimits Limits,
     ITargetDirectory Directory,
     IActorRef Registry,
-    ILoggerFactory LoggerFactory)
+    TransferBudget Transfers,
+    ILoggerFactory LoggerFactory,
+    FailedLogins FailedLogins)
 {
     /// <summary>How long a login waits for the session registry.</summary>
     public TimeSpan RegistryTimeout => Settings.LoginTimeout;

@@ -40,6 +40,9 @@ internal sealed class DataOutCollector
     /// <summary>Whether every expected byte has arrived.</summary>
     public bool IsComplete => _received == _expectedLength;
 
+    /// <summary>How many bytes have arrived.</summary>
+    public int Received => _received;
+
     /// <summary>The next R2T sequence number, which is also how many R2Ts were sent (RFC 7143 11.8.5).</summary>
     public uint R2TCount => _nextR2TSn;
 

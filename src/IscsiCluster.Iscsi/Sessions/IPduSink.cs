@@ -32,4 +32,10 @@ internal interface IPduSink
 
     /// <summary>Closes the connection at once, dropping what is queued.</summary>
     void Abort();
+
+    /// <summary>
+    /// Reports that the session has handled a PDU its connection read: the connection reads no
+    /// more while too many handed-over PDUs are waiting in the session's mailbox.
+    /// </summary>
+    void Consumed(IscsiPdu pdu);
 }

@@ -41,6 +41,18 @@ internal sealed class ScsiTask
 
     public TaskStage Stage { get; set; }
 
+    /// <summary>Delivered in its CmdSN turn (it holds its window slot) but still waiting for data-out.</summary>
+    public bool AwaitingData { get; set; }
+
+    /// <summary>Bytes of the session's transfer budget this task holds (its data buffer); 0 once given back.</summary>
+    public long ReservedBytes { get; set; }
+
+    /// <summary>When (Environment.TickCount64) the task last received data-out, or was created.</summary>
+    public long LastDataAt { get; set; } = Environment.TickCount64;
+
+    /// <summary>Some of the data-out failed its data digest: the task ends with CHECK CONDITION once all of it is in.</summary>
+    public bool DataDigestFailed { get; set; }
+
     /// <summary>Whether all data-out has arrived (always true without data-out).</summary>
     public bool DataComplete => DataOut is null || DataOut.IsComplete;
 }

@@ -23,14 +23,27 @@ internal sealed partial class SessionActor
 
         if (_tasks.ContainsKey(command.InitiatorTaskTag))
         {
-            _logger.DuplicateTaskTag(SessionName, command.InitiatorTaskTag);
+            if (Warn("task tag in use"))
+            {
+                _logger.DuplicateTaskTag(SessionName, command.InitiatorTaskTag);
+            }
+
             SendReject(RejectReason.TaskInProgress, command);
+            return;
+        }
+
+        if (!ImmediateCommandAllowed(command))
+        {
             return;
         }
 
         if (!command.Immediate && !SerialNumber.InWindow(command.CmdSN, ExpCmdSn, MaxCmdSn))
         {
-            _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            if (Warn("command outside the CmdSN window"))
+            {
+                _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            }
+
             return;
         }
 
@@ -40,18 +53,30 @@ internal sealed partial class SessionActor
             return;
         }
 
-        if (!command.Immediate && !TryOffer(command.CmdSN, task))
+        if (!TryReserveTransfer(task))
         {
+            _logger.TransferRefused(SessionName, command.InitiatorTaskTag, task.ExpectedLength, HeldTransferBytes);
+            RefuseCommand(command, ScsiStatus.TaskSetFull, ReadOnlyMemory<byte>.Empty);
             return;
         }
 
-        _tasks.Add(task.InitiatorTaskTag, task);
+        if (!command.Immediate && !TryOffer(command.CmdSN, task))
+        {
+            ReleaseTransfer(task);
+            return;
+        }
+
+        AddTask(task);
         if (task.DataOut is { } dataOut)
         {
             var error = dataOut.AcceptImmediate(command.Data);
             if (error != DataOutError.None)
             {
-                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+                if (Warn("bad data-out"))
+                {
+                    _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+                }
+
                 SendReject(RejectReason.ProtocolError, command);
             }
 
@@ -60,7 +85,11 @@ internal sealed partial class SessionActor
         else if (!command.Data.IsEmpty)
         {
             // RFC 7143 11.3.6: immediate data needs the W bit.
-            _logger.BadDataOut(SessionName, task.InitiatorTaskTag, DataOutError.UnexpectedData);
+            if (Warn("bad data-out"))
+            {
+                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, DataOutError.UnexpectedData);
+            }
+
             SendReject(RejectReason.ProtocolError, command);
         }
 
@@ -147,13 +176,71 @@ internal sealed partial class SessionActor
     /// <summary>Ends a command the session refuses with CHECK CONDITION (it still takes its CmdSN).</summary>
     private void RefuseCommand(ScsiCommandPdu command, SenseProblem problem)
     {
-        _logger.CommandRefused(SessionName, command.InitiatorTaskTag, problem.Reason);
+        if (Warn("command refused"))
+        {
+            _logger.CommandRefused(SessionName, command.InitiatorTaskTag, problem.Reason);
+        }
+
+        RefuseCommand(command, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem));
+    }
+
+    /// <summary>Ends a command the session refuses with <paramref name="status"/> (it still takes its CmdSN).</summary>
+    private void RefuseCommand(ScsiCommandPdu command, ScsiStatus status, ReadOnlyMemory<byte> sense)
+    {
         if (!command.Immediate && _window.Offer(command.CmdSN, RefusedCommand.Instance) == WindowVerdict.Accepted)
         {
             Deliver();
         }
 
-        SendResponse(command.InitiatorTaskTag, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem), overflow: false, underflow: false, residual: 0);
+        SendResponse(command.InitiatorTaskTag, status, sense, overflow: false, underflow: false, residual: 0);
+    }
+
+    /// <summary>
+    /// A SCSI Command whose immediate data failed its digest was rejected (RFC 7143 7.8); its
+    /// header is sound, so rather than leave its CmdSN a hole that stalls every later command
+    /// (the initiator at ErrorRecoveryLevel 0 has no way to resend it), the command counts as
+    /// received and ends with CHECK CONDITION, PROTOCOL SERVICE CRC ERROR (RFC 7143 11.4.7.2),
+    /// which the initiator's SCSI layer retries.
+    /// </summary>
+    private void EndCorruptCommand(ReadOnlySpan<byte> header)
+    {
+        if (_parameters.IsDiscovery || !ScsiCommandPdu.TryReadHeader(header, out var command))
+        {
+            return;
+        }
+
+        if (_tasks.ContainsKey(command.InitiatorTaskTag))
+        {
+            return;
+        }
+
+        if (!command.Immediate && !SerialNumber.InWindow(command.CmdSN, ExpCmdSn, MaxCmdSn))
+        {
+            if (Warn("command outside the CmdSN window"))
+            {
+                _logger.CommandDropped(SessionName, command.CmdSN, ExpCmdSn, MaxCmdSn, WindowVerdict.OutsideWindow);
+            }
+
+            return;
+        }
+
+        RefuseCommand(command, new SenseProblem(SenseReason.ProtocolServiceCrcError));
+    }
+
+    /// <summary>
+    /// A Data-Out whose data failed its digest was rejected (RFC 7143 7.8). Its header is sound:
+    /// the bytes it stood for count as received (as zeros, never written), so the task's data
+    /// completes, and the task then ends with CHECK CONDITION, PROTOCOL SERVICE CRC ERROR
+    /// (RFC 7143 7.8 b, 11.4.7.2) instead of reaching its LUN.
+    /// </summary>
+    private void TakeCorruptDataOut(ReadOnlySpan<byte> header)
+    {
+        var dataOut = ScsiDataOutPdu.ReadHeader(header);
+        if (_tasks.TryGetValue(dataOut.InitiatorTaskTag, out var task) && task.Stage == TaskStage.Waiting && task.DataOut is not null)
+        {
+            task.DataDigestFailed = true;
+            HandleDataOut(dataOut);
+        }
     }
 
     private void HandleDataOut(ScsiDataOutPdu dataOut)
@@ -177,11 +264,16 @@ internal sealed partial class SessionActor
                 : collector.AcceptSolicited(dataOut.TargetTransferTag, dataOut.DataSN, (int)dataOut.BufferOffset, dataOut.Data.Span, dataOut.Final);
         if (error != DataOutError.None)
         {
-            _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+            if (Warn("bad data-out"))
+            {
+                _logger.BadDataOut(SessionName, task.InitiatorTaskTag, error);
+            }
+
             SendReject(RejectReason.ProtocolError, dataOut);
             return;
         }
 
+        task.LastDataAt = Environment.TickCount64;
         if (!collector.IsComplete)
         {
             SolicitData(task);
@@ -191,6 +283,11 @@ internal sealed partial class SessionActor
         if (task.Immediate)
         {
             Execute(task);
+        }
+        else if (StopAwaitingData(task))
+        {
+            Execute(task);
+            Deliver();
         }
         else
         {
@@ -222,6 +319,12 @@ internal sealed partial class SessionActor
     /// <summary>Hands a task whose turn has come and whose data is in to its LUN actor.</summary>
     private void Execute(ScsiTask task)
     {
+        if (task.DataDigestFailed)
+        {
+            EndWithCrcError(task);
+            return;
+        }
+
         task.Stage = TaskStage.AtLun;
         _lunsUsed.Add(task.LunActor);
         task.LunActor.Tell(
@@ -234,6 +337,26 @@ internal sealed partial class SessionActor
                 task.DataOut?.Buffer ?? ReadOnlyMemory<byte>.Empty,
                 task.IsRead ? task.ExpectedLength : 0),
             Self);
+    }
+
+    /// <summary>A task whose data-out was corrupt in transit ends in its turn without reaching its LUN.</summary>
+    private void EndWithCrcError(ScsiTask task)
+    {
+        var problem = new SenseProblem(SenseReason.ProtocolServiceCrcError);
+        if (Warn("command refused"))
+        {
+            _logger.CommandRefused(SessionName, task.InitiatorTaskTag, problem.Reason);
+        }
+
+        _tasks.Remove(task.InitiatorTaskTag);
+        if (!task.Immediate)
+        {
+            _window.Complete();
+        }
+
+        SendResponse(task.InitiatorTaskTag, ScsiStatus.CheckCondition, SenseTable.BuildFixed(problem), overflow: false, underflow: false, residual: 0);
+        task.DataOut?.ReleaseBuffer();
+        AnswerLogoutIfIdle();
     }
 
     /// <summary>
@@ -258,7 +381,9 @@ internal sealed partial class SessionActor
             return;
         }
 
-        _tasks.Remove(complete.TaskTag);
+        // A read's data stays held (and counted) until its Data-In PDUs are encoded.
+        var readData = task.IsRead ? task.ReservedBytes : 0;
+        RemoveTask(complete.TaskTag, out _, keepTransfer: readData > 0);
         if (!task.Immediate)
         {
             _window.Complete();
@@ -271,6 +396,12 @@ internal sealed partial class SessionActor
             // ErrorRecoveryLevel 0 no Data-In is ever sent again (a target offering ERL 1 would
             // keep it until the initiator acknowledged the data, RFC 7143 11.16.3).
             _connection.AfterQueued(release);
+        }
+
+        if (readData > 0)
+        {
+            task.ReservedBytes = 0;
+            _connection.AfterQueued(() => ReleaseHeld(readData));
         }
 
         // The LUN is done with the data-out buffer; an aborted task never gets here, so a

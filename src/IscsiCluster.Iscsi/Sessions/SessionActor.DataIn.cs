@@ -56,13 +56,15 @@ internal sealed partial class SessionActor
     }
 
     /// <summary>
-    /// Sends <paramref name="data"/> as Data-In PDUs no larger than the initiator's
+    /// Sends <paramref name="data"/> as Data-In PDUs no larger than either side's
     /// MaxRecvDataSegmentLength, in sequences of at most MaxBurstLength (the F bit closes each),
     /// and returns how many PDUs were sent (the next DataSN).
     /// </summary>
     private uint SendDataIn(ScsiTask task, ReadOnlyMemory<byte> data, ScsiStatus? status, bool overflow, bool underflow, uint residual)
     {
-        var segmentLimit = _negotiated.InitiatorMaxRecvDataSegmentLength;
+        // No larger than this target's own MaxRecvDataSegmentLength either, whatever the
+        // initiator declares (up to 16 MiB): an encoded PDU waiting for the socket stays small.
+        var segmentLimit = Math.Min(_negotiated.InitiatorMaxRecvDataSegmentLength, _negotiated.TargetMaxRecvDataSegmentLength);
         var burstLimit = _negotiated.MaxBurstLength;
         uint dataSn = 0;
         for (var burstStart = 0; burstStart < data.Length; burstStart += burstLimit)

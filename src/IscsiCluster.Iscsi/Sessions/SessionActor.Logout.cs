@@ -35,7 +35,11 @@ internal sealed partial class SessionActor
                 return;
         }
 
-        _logger.LogoutRequested(SessionName, request.Reason, _tasks.Count);
+        if (Warn("logout"))
+        {
+            _logger.LogoutRequested(SessionName, request.Reason, _tasks.Count);
+        }
+
         AnswerLogoutIfIdle();
     }
 

@@ -28,6 +28,7 @@ internal sealed partial class SessionActor
             return;
         }
 
+        LogTaskManagement(request);
         switch ((byte)request.Function)
         {
             case (byte)ProtocolFunction.AbortTask:
@@ -72,6 +73,40 @@ internal sealed partial class SessionActor
                 break;
         }
     }
+
+    /// <summary>
+    /// Task management changes what other sessions see (their tasks aborted, unit attentions), so
+    /// each request is logged with who asked, what and where; a flood of one function is counted.
+    /// </summary>
+    private void LogTaskManagement(TaskManagementRequestPdu request)
+    {
+        var function = FunctionName((byte)request.Function);
+        if (Warn("task management " + function))
+        {
+            var lun = TryDecodeLun(request.Lun, out var decoded) ? decoded : request.Lun;
+            var initiator = _parameters.Initiator.EndPoint is { } endPoint
+                ? $"{_parameters.Initiator.InitiatorName} at {endPoint}"
+                : _parameters.Initiator.InitiatorName;
+            _logger.TaskManagementRequested(SessionName, function, initiator, lun, request.ReferencedTaskTag);
+        }
+    }
+
+    private static string FunctionName(byte code) => code switch
+    {
+        (byte)ProtocolFunction.AbortTask => "ABORT TASK",
+        (byte)ProtocolFunction.AbortTaskSet => "ABORT TASK SET",
+        (byte)ProtocolFunction.ClearAca => "CLEAR ACA",
+        (byte)ProtocolFunction.ClearTaskSet => "CLEAR TASK SET",
+        (byte)ProtocolFunction.LogicalUnitReset => "LOGICAL UNIT RESET",
+        (byte)ProtocolFunction.TargetWarmReset => "TARGET WARM RESET",
+        (byte)ProtocolFunction.TargetColdReset => "TARGET COLD RESET",
+        (byte)ProtocolFunction.TaskReassign => "TASK REASSIGN",
+        QueryTaskCode => "QUERY TASK",
+        QueryTaskSetCode => "QUERY TASK SET",
+        ITNexusResetCode => "I_T NEXUS RESET",
+        QueryAsynchronousEventCode => "QUERY ASYNCHRONOUS EVENT",
+        _ => $"function {code}",
+    };
 
     private void AbortTask(TaskManagementRequestPdu request)
     {
@@ -178,9 +213,17 @@ internal sealed partial class SessionActor
     private void AbortInSession(ScsiTask task)
     {
         task.Stage = TaskStage.Aborted;
-        _tasks.Remove(task.InitiatorTaskTag);
+        RemoveTask(task.InitiatorTaskTag, out _);
+        if (StopAwaitingData(task))
+        {
+            // Already past its CmdSN turn: its window slot opens now.
+            _window.Complete();
+        }
 
-        // A non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
+        // Not at a LUN yet: nothing reads its data-out buffer.
+        task.DataOut?.ReleaseBuffer();
+
+        // Otherwise a non-immediate task keeps its window slot until its CmdSN turn comes (Deliver frees it).
         AnswerLogoutIfIdle();
     }
 
@@ -212,7 +255,7 @@ internal sealed partial class SessionActor
 
     private void HandleTaskManagementAnswered(TaskManagementAnswered answered)
     {
-        if (answered.Error is { } error)
+        if (answered.Error is { } error && Warn("task management failed"))
         {
             _logger.TaskManagementFailed(SessionName, answered.Request.Function, error);
         }
@@ -228,7 +271,7 @@ internal sealed partial class SessionActor
         {
             foreach (var tag in answered.AffectedTasks)
             {
-                if (_tasks.Remove(tag, out var task) && task.Stage == TaskStage.AtLun && !task.Immediate)
+                if (RemoveTask(tag, out var task) && task!.Stage == TaskStage.AtLun && !task.Immediate)
                 {
                     _window.Complete();
                 }

@@ -19,21 +19,43 @@ internal sealed partial class SessionActor
 
     private readonly List<byte> _textRequestPending = [];
     private TextContinuation? _textContinuation;
+    private uint? _textRequestTag;
+    private bool _textTooLongLogged;
 
     private void HandleTextRequest(TextRequestPdu request)
     {
-        if (request.TargetTransferTag != BasicHeaderSegment.ReservedTag)
+        var continuesRequest = request.TargetTransferTag == _textRequestTag;
+        if (request.TargetTransferTag != BasicHeaderSegment.ReservedTag && !continuesRequest)
         {
             ContinueTextResponse(request);
             return;
         }
 
         _textContinuation = null;
+        _textRequestTag = null;
+        if (_textRequestPending.Count + request.Data.Length > _settings.Limits.MaxTextLength)
+        {
+            // Capped as login text is: RFC 7143 11.17.1 reason 0x0a (out of resources), and the text is dropped.
+            _textRequestPending.Clear();
+            if (!_textTooLongLogged)
+            {
+                // Once a session: an initiator that keeps trying must not flood the log.
+                _textTooLongLogged = true;
+                _logger.TextTooLong(SessionName, _settings.Limits.MaxTextLength);
+            }
+
+            SendReject(RejectReason.LongOperationReject, request);
+            return;
+        }
+
         _textRequestPending.AddRange(request.Data.Span);
         if (request.Continue)
         {
-            // RFC 7143 11.10.2: more request text follows; answer with an empty response.
-            SendTextResponse(request, ReadOnlyMemory<byte>.Empty, final: false, continued: false, NextTransferTag());
+            // RFC 7143 11.10.2: more request text follows; answer with an empty response whose
+            // Target Transfer Tag the next part carries.
+            var tag = NextTransferTag();
+            _textRequestTag = tag;
+            SendTextResponse(request, ReadOnlyMemory<byte>.Empty, final: false, continued: false, tag);
             return;
         }
 
@@ -41,7 +63,11 @@ internal sealed partial class SessionActor
         _textRequestPending.Clear();
         if (!TextParser.TryParse(text, out var pairs, out var error))
         {
-            _logger.BadText(SessionName, error.Message);
+            if (Warn("bad text request"))
+            {
+                _logger.BadText(SessionName, error.Message);
+            }
+
             SendReject(RejectReason.ProtocolError, request);
             return;
         }
@@ -110,7 +136,11 @@ internal sealed partial class SessionActor
             || continuation.InitiatorTaskTag != request.InitiatorTaskTag
             || continuation.TargetTransferTag != request.TargetTransferTag)
         {
-            _logger.BadText(SessionName, "Text Request with an unknown Target Transfer Tag");
+            if (Warn("bad text request"))
+            {
+                _logger.BadText(SessionName, "Text Request with an unknown Target Transfer Tag");
+            }
+
             SendReject(RejectReason.ProtocolError, request);
             return;
         }

@@ -20,6 +20,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly IscsiSettings _settings;
     private readonly ITargetDirectory _directory;
     private readonly IPduSink _connection;
+    private readonly TransferBudget _transfers;
     private readonly ILogger _logger;
     private readonly NegotiatedValues _negotiated;
     private readonly CommandWindow<object> _window;
@@ -27,17 +28,20 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
     private readonly Dictionary<uint, ScsiTask> _tasks = [];
     private readonly HashSet<IActorRef> _lunsUsed = [];
     private readonly string _sessionName;
+    private readonly RepeatedWarnings _warnings;
     private IReadOnlyDictionary<ulong, IActorRef> _luns;
     private uint _statSn;
     private uint _nextTransferTag;
     private bool _ended;
     private bool _outputHeld;
+    private int _tasksAwaitingData;
 
     /// <summary>The ping and logout timers; Akka cancels them when the session stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, ILogger logger)
+    public SessionActor(SessionParameters parameters, IscsiSettings settings, ITargetDirectory directory, IPduSink connection, TransferBudget transfers, ILogger logger)
     {
+        _transfers = transfers;
         _parameters = parameters;
         _settings = settings;
         _directory = directory;
@@ -48,6 +52,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         _statSn = parameters.StatSn;
         _luns = parameters.Target?.Luns ?? new Dictionary<ulong, IActorRef>();
         _sessionName = $"{parameters.Key.InitiatorName},0x{parameters.Key.Isid:x12} TSIH {parameters.Tsih}";
+        _warnings = new RepeatedWarnings(settings.RepeatedWarningInterval);
     }
 
     /// <summary>The next CmdSN expected in order, carried by every response (RFC 7143 4.2.2.1).</summary>
@@ -75,12 +80,14 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         StartPings();
+        StartDataOutTimer();
         _logger.SessionOpened(SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
     }
 
     protected override void PostStop()
     {
         _connection.Close();
+        ReleaseAllTransfers();
         if (_parameters.Target is { } target && _parameters.Nexus is { } nexus)
         {
             foreach (var lun in _lunsUsed)
@@ -89,6 +96,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             }
 
             target.Target.Tell(new SessionClosed(nexus, Self), Self);
+        }
+
+        foreach (var (kind, count, since) in _warnings.Drain())
+        {
+            _logger.WarningsSuppressed(SessionName, count, kind, since);
         }
 
         _logger.SessionClosed(SessionName);
@@ -101,10 +113,12 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case ScsiDataOutPdu dataOut:
                 NoteReceived();
                 HandleDataOut(dataOut);
+                _connection.Consumed(dataOut);
                 break;
             case ScsiCommandPdu command:
                 NoteReceived();
                 HandleScsiCommand(command);
+                _connection.Consumed(command);
                 break;
             case CommandComplete complete:
                 HoldOutput();
@@ -116,6 +130,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             case IscsiPdu pdu:
                 NoteReceived();
                 HandleOtherPdu(pdu);
+                _connection.Consumed(pdu);
                 break;
             case PduReadError error:
                 HandleReadError(error);
@@ -125,6 +140,9 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 break;
             case PingTick:
                 HandlePingTick();
+                break;
+            case DataOutTick:
+                HandleDataOutTick();
                 break;
             case TaskManagementAnswered answered:
                 HandleTaskManagementAnswered(answered);
@@ -179,7 +197,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
                 SendReject(RejectReason.ProtocolError, pdu);
                 break;
             default:
-                _logger.UnsupportedOpcode(SessionName, pdu.Opcode);
+                if (Warn("unsupported opcode"))
+                {
+                    _logger.UnsupportedOpcode(SessionName, pdu.Opcode);
+                }
+
                 SendReject(RejectReason.CommandNotSupported, pdu);
                 break;
         }
@@ -214,7 +236,11 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         }
 
         // RFC 7143 3.2.2.1: commands outside the window (or duplicates) are silently dropped.
-        _logger.CommandDropped(SessionName, cmdSn, ExpCmdSn, MaxCmdSn, verdict);
+        if (Warn("command outside the CmdSN window"))
+        {
+            _logger.CommandDropped(SessionName, cmdSn, ExpCmdSn, MaxCmdSn, verdict);
+        }
+
         return false;
     }
 
@@ -239,6 +265,23 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
                 if (!task.DataComplete)
                 {
+                    if (task.Attribute != TaskAttribute.Simple)
+                    {
+                        return;
+                    }
+
+                    // Delivered in its CmdSN turn; it runs once its data is in. SAM-5 task attributes:
+                    // simple tasks carry no order among themselves, so later ones need not wait for the
+                    // initiator to send this one's data.
+                    _delivery.Dequeue();
+                    task.AwaitingData = true;
+                    _tasksAwaitingData++;
+                    continue;
+                }
+
+                if (_tasksAwaitingData > 0 && task.Attribute != TaskAttribute.Simple)
+                {
+                    // An ordered (or head of queue, ACA) task does not pass earlier tasks still waiting for data.
                     return;
                 }
 
@@ -285,6 +328,15 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
         if (error.RejectReason is { } reason)
         {
             SendReject(reason, error.Header);
+        }
+
+        if (error.Kind == PduErrorKind.DataDigestMismatch && error.Opcode == IscsiOpcode.ScsiCommand)
+        {
+            EndCorruptCommand(error.Header.Span);
+        }
+        else if (error.Kind == PduErrorKind.DataDigestMismatch && error.Opcode == IscsiOpcode.ScsiDataOut)
+        {
+            TakeCorruptDataOut(error.Header.Span);
         }
 
         if (error.ConnectionMustClose)
@@ -335,6 +387,25 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
         _ended = true;
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Whether a warning the initiator can cause with every PDU is to be logged now: the first of
+    /// its kind is, the rest are counted and reported at most once an interval (and at the end).
+    /// </summary>
+    private bool Warn(string kind)
+    {
+        if (!_warnings.ShouldLog(kind, out var suppressed, out var since))
+        {
+            return false;
+        }
+
+        if (suppressed > 0)
+        {
+            _logger.WarningsSuppressed(SessionName, suppressed, kind, since);
+        }
+
+        return true;
     }
 
     private uint NextTransferTag()

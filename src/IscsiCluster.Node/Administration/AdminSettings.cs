@@ -8,12 +8,14 @@ namespace IscsiCluster.Node.Administration;
 /// <param name="TcpToken">The token every TCP request must carry (set when <paramref name="TcpEndPoint"/> is).</param>
 /// <param name="RequestTimeout">The longest one request may take, an import included.</param>
 /// <param name="ImportChunkSize">How many bytes of a backing store are copied at a time.</param>
+/// <param name="RefuseShortSecrets">Whether a new CHAP account with a secret under 12 characters is refused (else only warned about).</param>
 public sealed record AdminSettings(
     string? SocketPath,
     IPEndPoint? TcpEndPoint,
     string? TcpToken,
     TimeSpan RequestTimeout,
-    int ImportChunkSize)
+    int ImportChunkSize,
+    bool RefuseShortSecrets = false)
 {
     /// <summary>The socket's file name when no path is configured.</summary>
     public const string DefaultSocketName = "admin.sock";
@@ -56,7 +58,7 @@ public sealed record AdminSettings(
             throw new Configuration.NodeConfigurationException($"iscsi-cluster.admin.import-chunk-size: {chunk} bytes is outside {MinImportChunkSize}..{MaxImportChunkSize}");
         }
 
-        return new AdminSettings(socket.Length == 0 ? null : socket, tcp, token, admin.GetTimeSpan("request-timeout"), (int)chunk);
+        return new AdminSettings(socket.Length == 0 ? null : socket, tcp, token, admin.GetTimeSpan("request-timeout"), (int)chunk, admin.GetBoolean("chap.refuse-short-secrets"));
     }
 
     /// <summary>The socket path: the configured one, else "admin.sock" in the data directory's parent (the launcher's run directory).</summary>
@@ -65,5 +67,5 @@ public sealed record AdminSettings(
 
     /// <summary>Keeps the token out of logs and test failure messages.</summary>
     public override string ToString() =>
-        $"AdminSettings {{ SocketPath = {SocketPath}, TcpEndPoint = {TcpEndPoint}, TcpToken = {(TcpToken is null ? "" : "***")}, RequestTimeout = {RequestTimeout}, ImportChunkSize = {ImportChunkSize} }}";
+        $"AdminSettings {{ SocketPath = {SocketPath}, TcpEndPoint = {TcpEndPoint}, TcpToken = {(TcpToken is null ? "" : "***")}, RequestTimeout = {RequestTimeout}, ImportChunkSize = {ImportChunkSize}, RefuseShortSecrets = {RefuseShortSecrets} }}";
 }

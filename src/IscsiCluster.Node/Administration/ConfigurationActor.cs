@@ -19,7 +19,10 @@ namespace IscsiCluster.Node.Administration;
 /// belongs to the cluster (<see cref="ConfigurationOwner"/>): every published version replaces this copy, and an admin
 /// request that changes it is decided here (<see cref="ConfigurationEditor"/>, with the live facts only nodes know) and
 /// proposed to the owner as the next version, which is durable on a majority before the request is answered. Requests
-/// are applied one at a time; show answers come from here.
+/// are applied one at a time; show answers come from here. Importing a new LUN's backing store (<c>-b PATH</c>) runs
+/// beside them, off this actor's mailbox: <c>show</c> and other edits are answered meanwhile, edits that touch the LUN
+/// being imported (or its target's deletion) are refused until it is done, and the import's own request is answered when
+/// it ends.
 /// </summary>
 public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
 {
@@ -33,8 +36,12 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
     private readonly ClusterParts _cluster;
     private readonly NodeTimeouts _timeouts;
     private readonly ILogger _logger;
+    private readonly bool _refuseShortSecrets;
     private ClusterConfiguration _configuration = ClusterConfiguration.Empty;
     private long _version;
+
+    // The LUNs whose backing store is being imported, by volume id.
+    private readonly Dictionary<ulong, (int Tid, ulong Lun)> _importing = [];
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -46,8 +53,10 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
         LunImporter importer,
         ClusterParts cluster,
         NodeTimeouts timeouts,
+        bool refuseShortSecrets,
         ILogger logger)
     {
+        _refuseShortSecrets = refuseShortSecrets;
         _cache = cache;
         _lunFactory = lunFactory;
         _directory = directory;
@@ -59,6 +68,7 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
 
         // ReceiveAsync suspends the mailbox until a request is done: requests never interleave.
         ReceiveAsync<Apply>(HandleApplyAsync);
+        Receive<ImportsDone>(FinishImports);
         Receive<ConfigurationPublished>(published =>
         {
             if (published.Version > _version)
@@ -132,10 +142,14 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
     private async Task HandleApplyAsync(Apply apply)
     {
         var replyTo = Sender;
-        AdmResponse response;
+        AdmResponse? response;
         try
         {
-            response = await ApplyAsync(apply.Request, apply.Progress, apply.CancellationToken);
+            response = await ApplyAsync(apply, replyTo);
+            if (response is null)
+            {
+                return;                                  // an import answers when it ends (FinishImports)
+            }
         }
         catch (OperationCanceledException)
         {
@@ -155,8 +169,15 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
         replyTo.Tell(response);
     }
 
-    private async Task<AdmResponse> ApplyAsync(AdmRequest request, IAdminProgress progress, CancellationToken cancellationToken)
+    /// <summary>Applies the request; null when an import it started will answer <paramref name="replyTo"/> once done.</summary>
+    private async Task<AdmResponse?> ApplyAsync(Apply apply, IActorRef replyTo)
     {
+        var (request, progress, cancellationToken) = (apply.Request, apply.Progress, apply.CancellationToken);
+        if (ImportTouchedBy(request) is { } busy)
+        {
+            return AdmResponse.Failure(AdmError.LunBusy, $"LUN {busy.Lun} of tid {busy.Tid} is still being imported; try again once its import has finished");
+        }
+
         if (request is { Mode: AdmMode.LogicalUnit, Op: AdmOp.New, BackingStore: { } backingStore } && !Path.IsPathFullyQualified(backingStore))
         {
             // The node opens the file, and its working directory is not the administrator's.
@@ -171,7 +192,7 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
             var backingStoreSize = request is { Mode: AdmMode.LogicalUnit, Op: AdmOp.New, BackingStore: { } path }
                 ? BackingStoreSize.TryMeasure(path)
                 : null;
-            var context = new EditContext(loggedIn, backingStoreSize);
+            var context = new EditContext(loggedIn, backingStoreSize) { RefuseShortSecrets = _refuseShortSecrets };
             var result = ConfigurationEditor.Apply(_configuration, request, context);
             if (!result.Succeeded)
             {
@@ -190,9 +211,16 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
                 var previous = _configuration;
                 Adopt(outcome.Version, next);
                 NodeLog.ConfigurationChanged(_logger, request.ToString());
-                var imported = await ImportNewLunsAsync(previous, next, progress, cancellationToken);
-                await WaitForNewLunsAsync(previous, next, cancellationToken);
-                return imported;
+                var waits = NewLunWaits(previous, next);
+                var imports = NewImports(previous, next);
+                if (imports.Count == 0)
+                {
+                    await WaitForNewLunsAsync(waits, _timeouts, cancellationToken);
+                    return AdmResponse.Ok();
+                }
+
+                StartImports(imports, waits, apply, replyTo);
+                return null;
             }
 
             if (outcome.Current is not { } current || attempt >= ProposalAttempts)
@@ -234,43 +262,131 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
         return configuration;
     }
 
-    /// <summary>Copies the backing store of every LUN this change added from a file, through the LUN's owner.</summary>
-    private async Task<AdmResponse> ImportNewLunsAsync(ClusterConfiguration previous, ClusterConfiguration next, IAdminProgress progress, CancellationToken cancellationToken)
+    /// <summary>The LUN being imported that <paramref name="request"/> would change or delete; null when it touches none.</summary>
+    private (int Tid, ulong Lun)? ImportTouchedBy(AdmRequest request)
+    {
+        if (request.Op is AdmOp.Show or AdmOp.Stat || request.Tid is not { } tid)
+        {
+            return null;
+        }
+
+        foreach (var importing in _importing.Values)
+        {
+            var touches = request.Mode switch
+            {
+                AdmMode.LogicalUnit => importing.Tid == tid && request.Lun == importing.Lun,
+                AdmMode.Target => importing.Tid == tid && request.Op == AdmOp.Delete,
+                _ => false,
+            };
+            if (touches)
+            {
+                return importing;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The LUNs this change added from a file, with this node's port of each.</summary>
+    private List<Import> NewImports(ClusterConfiguration previous, ClusterConfiguration next)
     {
         var before = previous.Targets.SelectMany(t => t.Luns).Select(l => l.VolumeId).ToHashSet();
-        foreach (var target in next.Targets)
+        return
+        [
+            .. next.Targets.SelectMany(t => t.Luns
+                .Where(l => l.Source == LunSource.Imported && !before.Contains(l.VolumeId))
+                .Select(l => new Import(t.Tid, l, _ports[l.VolumeId!.Value]))),
+        ];
+    }
+
+    /// <summary>
+    /// Starts copying the backing stores off the mailbox (on the thread pool, not as a continuation of this actor): the
+    /// LUNs are marked as importing until <see cref="ImportsDone"/> comes back with the answer for the administrator.
+    /// </summary>
+    private void StartImports(List<Import> imports, List<(IActorRef Port, LunPort.IsServed Query)> waits, Apply apply, IActorRef replyTo)
+    {
+        foreach (var import in imports)
         {
-            foreach (var lun in target.Luns.Where(l => l.Source == LunSource.Imported && !before.Contains(l.VolumeId)))
+            _importing[import.Lun.VolumeId!.Value] = (import.Tid, import.Lun.Lun);
+        }
+
+        var (importer, self, timeouts, logger) = (_importer, _cluster.Self, _timeouts, _logger);
+        var actor = Self;
+        _ = Task.Run(async () =>
+        {
+            AdmResponse response;
+            try
             {
-                try
-                {
-                    await _importer.ImportAsync(_ports[lun.VolumeId!.Value], lun, _cluster.Self, progress, cancellationToken);
-                }
-                catch (LunImportException e)
-                {
-                    return AdmResponse.Failure(AdmError.ImportFailed, $"{e.Message}; LUN {lun.Lun} of tid {target.Tid} exists but holds only part of the file (delete it and try again)");
-                }
+                response = await ImportAsync(importer, imports, self, apply.Progress, apply.CancellationToken);
+                await WaitForNewLunsAsync(waits, timeouts, apply.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                response = AdmResponse.Failure(AdmError.UnknownError, "the node is stopping; the import did not finish");
+            }
+            catch (Exception e)
+            {
+                NodeLog.RequestFailed(logger, e, apply.Request.ToString());
+                response = AdmResponse.Failure(AdmError.UnknownError, "the node failed to import the backing store; see its log");
+            }
+
+            actor.Tell(new ImportsDone(imports, apply.Request, replyTo, response));
+        });
+    }
+
+    private void FinishImports(ImportsDone done)
+    {
+        foreach (var import in done.Imports)
+        {
+            _importing.Remove(import.Lun.VolumeId!.Value);
+        }
+
+        if (!done.Response.Succeeded)
+        {
+            NodeLog.RequestRefused(_logger, done.Response.Error.ToString(), done.Request.ToString());
+        }
+
+        done.ReplyTo.Tell(done.Response);
+    }
+
+    /// <summary>Copies the backing store of every LUN this change added from a file, through the LUN's owner.</summary>
+    private static async Task<AdmResponse> ImportAsync(LunImporter importer, List<Import> imports, int self, IAdminProgress progress, CancellationToken cancellationToken)
+    {
+        foreach (var import in imports)
+        {
+            try
+            {
+                await importer.ImportAsync(import.Port, import.Lun, self, progress, cancellationToken);
+            }
+            catch (LunImportException e)
+            {
+                return AdmResponse.Failure(AdmError.ImportFailed, $"{e.Message}; LUN {import.Lun.Lun} of tid {import.Tid} exists but holds only part of the file (delete it and try again)");
             }
         }
 
         return AdmResponse.Ok();
     }
 
+    /// <summary>This node's port of every LUN the change added or resized, with the question that tells when it serves.</summary>
+    private List<(IActorRef Port, LunPort.IsServed Query)> NewLunWaits(ClusterConfiguration previous, ClusterConfiguration next)
+    {
+        var before = previous.Targets.SelectMany(t => t.Luns).ToDictionary(l => l.VolumeId ?? 0, l => l.SizeBytes);
+        return next.Targets.SelectMany(t => t.Luns)
+            .Where(l => l.VolumeId is { } id && (!before.TryGetValue(id, out var size) || size != l.SizeBytes) && _ports.ContainsKey(id))
+            .Select(l => (Port: _ports[l.VolumeId!.Value], Query: new LunPort.IsServed(ReplicatedLayout.ReplicatedBytes(l.SizeBytes))))
+            .ToList();
+    }
+
     /// <summary>
     /// A command that adds or resizes LUNs returns once their owners serve (a few seconds: a new owner waits out the read
     /// lease), so an initiator that logs in right after finds them ready; the change is durable either way.
     /// </summary>
-    private async Task WaitForNewLunsAsync(ClusterConfiguration previous, ClusterConfiguration next, CancellationToken cancellationToken)
+    private static async Task WaitForNewLunsAsync(List<(IActorRef Port, LunPort.IsServed Query)> changed, NodeTimeouts timeouts, CancellationToken cancellationToken)
     {
-        var before = previous.Targets.SelectMany(t => t.Luns).ToDictionary(l => l.VolumeId ?? 0, l => l.SizeBytes);
-        var changed = next.Targets.SelectMany(t => t.Luns)
-            .Where(l => l.VolumeId is { } id && (!before.TryGetValue(id, out var size) || size != l.SizeBytes) && _ports.ContainsKey(id))
-            .Select(l => (Port: _ports[l.VolumeId!.Value], Query: new LunPort.IsServed(ReplicatedLayout.ReplicatedBytes(l.SizeBytes))))
-            .ToList();
-        var deadline = DateTime.UtcNow + _timeouts.Proposal;
+        var deadline = DateTime.UtcNow + timeouts.Proposal;
         foreach (var (port, query) in changed)
         {
-            while (DateTime.UtcNow < deadline && !await port.Ask<bool>(query, _timeouts.Ask, cancellationToken))
+            while (DateTime.UtcNow < deadline && !await port.Ask<bool>(query, timeouts.Ask, cancellationToken))
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
             }
@@ -321,6 +437,12 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
     {
         public static readonly WakeOwner Instance = new();
     }
+
+    /// <summary>A LUN added from a backing store: its target, its definition and this node's port of it.</summary>
+    private sealed record Import(int Tid, LunDefinition Lun, IActorRef Port);
+
+    /// <summary>The imports a request started have ended: <paramref name="Response"/> is the request's answer.</summary>
+    private sealed record ImportsDone(List<Import> Imports, AdmRequest Request, IActorRef ReplyTo, AdmResponse Response);
 
     /// <summary>Applies one admin request; the answer is an <see cref="AdmResponse"/>.</summary>
     /// <param name="Request">The request, already authorized by the management endpoint.</param>

@@ -23,6 +23,12 @@ public sealed class LunImporter(int chunkSize, ILogger logger)
 
     private uint _tag;
 
+    /// <summary>
+    /// Fault point Import_BeforeChunk: awaited before each chunk of the backing store is read, with the chunk's offset.
+    /// Tests hold an import here to see what the node answers meanwhile; null (no pause) otherwise.
+    /// </summary>
+    internal Func<long, CancellationToken, Task>? BeforeChunk { get; set; }
+
     public async Task ImportAsync(IActorRef port, LunDefinition lun, int self, IAdminProgress progress, CancellationToken cancellationToken)
     {
         var path = lun.BackingStoreDescription;
@@ -38,6 +44,11 @@ public sealed class LunImporter(int chunkSize, ILogger logger)
             for (var offset = 0L; offset < length;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (BeforeChunk is { } beforeChunk)
+                {
+                    await beforeChunk(offset, cancellationToken);
+                }
+
                 var want = (int)Math.Min(buffer.Length, length - offset);
                 var read = RandomAccess.Read(handle, buffer.AsSpan(0, want), offset);
                 if (read == 0)

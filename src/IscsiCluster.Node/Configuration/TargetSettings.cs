@@ -48,6 +48,11 @@ public sealed record TargetSettings(
             ? target.GetConfigList("incoming-accounts").Select((a, i) => ReadAccount(a, $"{path}.incoming-accounts[{i}]")).ToList()
             : [];
         var outgoing = target.HasPath("outgoing-account") ? ReadAccount(target.GetConfig("outgoing-account"), $"{path}.outgoing-account") : null;
+        if (outgoing is not null && incoming.FirstOrDefault(account => account.Secret == outgoing.Secret) is { } twin)
+        {
+            // RFC 7143 12.1.3: one secret must not serve both directions.
+            throw new NodeConfigurationException($"{path}.outgoing-account: its password is also the password of incoming account '{twin.User}'; RFC 7143 forbids one CHAP secret for both directions, give the outgoing account its own");
+        }
 
         return new TargetSettings(
             name,
@@ -96,6 +101,17 @@ public sealed record TargetSettings(
         if (password.Length == 0)
         {
             throw new NodeConfigurationException($"{path}.password: a CHAP secret cannot be empty");
+        }
+
+        // What `adm --dump` writes must read back: the same characters as `adm` accepts.
+        if (Admin.Contracts.Editing.ConfigurationEditor.AccountFieldProblem(user, "a user name") is { } userProblem)
+        {
+            throw new NodeConfigurationException($"{path}.user: {userProblem}");
+        }
+
+        if (Admin.Contracts.Editing.ConfigurationEditor.AccountFieldProblem(password, "a password") is { } passwordProblem)
+        {
+            throw new NodeConfigurationException($"{path}.password: {passwordProblem}");
         }
 
         return new ChapAccount(user, password);

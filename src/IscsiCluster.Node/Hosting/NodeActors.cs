@@ -26,13 +26,13 @@ internal static class NodeActors
     public static IActorRef Start(ActorSystem system, IServiceProvider services)
     {
         var settings = services.GetRequiredService<NodeSettings>();
-        var admin = services.GetRequiredService<AdminSettings>();
         var iscsi = services.GetRequiredService<IscsiSettings>();
         var replication = services.GetRequiredService<ReplicationOptions>();
         var storage = services.GetRequiredService<NodeStorage>();
         var cluster = services.GetRequiredService<NodeCluster>();
         var view = services.GetRequiredService<ClusterConfigurationView>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
+        var admin = services.GetRequiredService<AdminSettings>();
         var logger = loggers.CreateLogger("IscsiCluster.Node");
         var akkaCluster = Akka.Cluster.Cluster.Get(system);
         var mediator = DistributedPubSub.Get(system).Mediator;
@@ -82,10 +82,10 @@ internal static class NodeActors
 
         var directory = services.GetRequiredService<TargetDirectory>();
         var timeouts = new NodeTimeouts(NodeHost.AskTimeout, iscsi.LogoutGracePeriod + NodeHost.AskTimeout);
-        var importer = new LunImporter(admin.ImportChunkSize, loggers.CreateLogger("IscsiCluster.Node.Import"));
+        var importer = services.GetRequiredService<LunImporter>();
         var parts = new ClusterParts(cluster.Settings, cluster.View, configurationRegion, lunRegion, replicas);
         var configuration = system.ActorOf(
-            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, logger)),
+            Props.Create(() => new ConfigurationActor(storage.Configurations, factory, directory, view, importer, parts, timeouts, admin.RefuseShortSecrets, logger)),
             "configuration");
 
         system.ActorOf(Props.Create(() => new NodeSessionsActor(cluster.Settings.Self, directory)), NodeSessionsActor.Name);

@@ -31,6 +31,10 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private readonly LunReplication? _replication;
     private readonly TimeSpan _tick;
     private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
+
+    // This instance of the actor: a supervisor's restart makes a new one (with the same unit), and the notes the old one's
+    // commands send when they end must neither count against the new one's overlapping commands nor end its exclusive one.
+    private readonly object _incarnation = new();
     private int _overlapping;
     private Exclusive? _exclusive;
 
@@ -89,7 +93,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<PortGroupsChanged>(_ => Stash.Stash());
         Receive<Restart>(_ => Stash.Stash());
         Receive<Resize>(_ => Stash.Stash());
-        Receive<ExclusiveDone>(FinishExclusive);
+        Receive<ExclusiveDone>(done => done.Incarnation == _incarnation, FinishExclusive);
         Always();
     }
 
@@ -101,6 +105,8 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<ReplicationTick>(_ => _replication?.Volume.Tick());
         Receive<AnnounceTick>(_ => _replication?.Announce());
         Receive<Administration.WakeLun>(_ => _replication?.Announce());
+        Receive<ExclusiveDone>(done => done.Incarnation != _incarnation, AnswerForEarlierIncarnation);
+        Receive<OverlappedDone>(done => done.Incarnation != _incarnation, _ => { });
         Receive<OverlappedDone>(done =>
         {
             if (_counters.TryGetValue(done.Command.Nexus.InitiatorPortName, out var counters))
@@ -134,18 +140,18 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         }
 
         _overlapping++;
-        _ = FinishOverlappingAsync(command, running, replyTo, Self);
+        _ = FinishOverlappingAsync(command, running, replyTo, Self, _incarnation);
     }
 
     /// <summary>
     /// Answers an overlapping command where its medium operation ends. It runs outside the actor, where Akka's <c>Self</c>
     /// is not available, so the actor's reference comes as <paramref name="self"/>.
     /// </summary>
-    private static async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo, IActorRef self)
+    private static async Task FinishOverlappingAsync(ExecuteCommand command, ValueTask<CommandComplete> running, IActorRef replyTo, IActorRef self, object incarnation)
     {
         var result = await running;
         replyTo.Tell(result, self);
-        self.Tell(new OverlappedDone(command, result), ActorRefs.NoSender);
+        self.Tell(new OverlappedDone(command, result, incarnation), ActorRefs.NoSender);
     }
 
     /// <summary>SAM-5: a command that is not a SIMPLE medium transfer starts only once those before it have ended.</summary>
@@ -171,7 +177,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         exclusive.Started = true;
         if (exclusive.Request is TaskManagementRequest management)
         {
-            Self.Tell(new ExclusiveDone(_unit.Manage(management)));
+            Self.Tell(new ExclusiveDone(_unit.Manage(management), exclusive.ReplyTo, _incarnation));
             return;
         }
 
@@ -180,15 +186,16 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         var saved = running.IsCompleted ? _replication?.State.TakePendingWrite() : null;
         if (running.IsCompleted && saved is null)
         {
-            FinishExclusive(new ExclusiveDone(running.Result));
+            FinishExclusive(new ExclusiveDone(running.Result, exclusive.ReplyTo, _incarnation));
             return;
         }
 
-        _ = CompleteExclusiveAsync(running, saved, _replication, Self);
+        _ = CompleteExclusiveAsync(running, saved, _replication, Self, exclusive.ReplyTo, _incarnation);
     }
 
     /// <summary>Waits for the command and, when it saved unit state, for that state to be on a majority.</summary>
-    private static async Task CompleteExclusiveAsync(ValueTask<CommandComplete> running, Task? saved, LunReplication? replication, IActorRef self)
+    private static async Task CompleteExclusiveAsync(
+        ValueTask<CommandComplete> running, Task? saved, LunReplication? replication, IActorRef self, IActorRef replyTo, object incarnation)
     {
         var result = await running;
         if ((saved ?? replication?.State.TakePendingWrite()) is { } pending)
@@ -203,8 +210,11 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             }
         }
 
-        self.Tell(new ExclusiveDone(result), ActorRefs.NoSender);
+        self.Tell(new ExclusiveDone(result, replyTo, incarnation), ActorRefs.NoSender);
     }
+
+    /// <summary>An exclusive command the actor started before its restart ended: its initiator still gets the answer.</summary>
+    private void AnswerForEarlierIncarnation(ExclusiveDone done) => done.ReplyTo.Tell(done.Result, Self);
 
     private void FinishExclusive(ExclusiveDone done)
     {
@@ -308,10 +318,10 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     }
 
     /// <summary>An overlapping command was answered; the actor counts it.</summary>
-    private sealed record OverlappedDone(ExecuteCommand Command, CommandComplete Result);
+    private sealed record OverlappedDone(ExecuteCommand Command, CommandComplete Result, object Incarnation);
 
-    /// <summary>The exclusive command or task management function ended with <paramref name="Result"/>.</summary>
-    private sealed record ExclusiveDone(object Result);
+    /// <summary>The exclusive command or task management function ended with <paramref name="Result"/>, owed to <paramref name="ReplyTo"/>.</summary>
+    private sealed record ExclusiveDone(object Result, IActorRef ReplyTo, object Incarnation);
 
     /// <summary>The LUN numbers of the unit's target, for REPORT LUNS.</summary>
     public sealed record SetInventory(IReadOnlyList<ulong> Luns);

@@ -23,7 +23,11 @@ namespace IscsiCluster.Node.Luns;
 /// Akka evaluates the arguments of a <c>Props.Create</c> expression once, when the Props is made, and a restarted actor
 /// is built from the same values. So the SCSI unit, which holds the LUN's state (reservations, unit attentions owed to
 /// each nexus, mode pages), is made here, once per Props: a LUN actor restarted after a failure keeps serving the same
-/// unit, and no initiator silently loses a reservation or an attention it is owed.
+/// unit, and no initiator silently loses a reservation or an attention it is owed. A replicated LUN's owner restarted so
+/// starts a new epoch of its protocol under that same unit (<see cref="LunReplication.Start"/>). An owner made anew (its
+/// entity passivated, its node lost, the LUN moved) has a fresh unit: as after a power on, every nexus is owed POWER ON,
+/// RESET, OR BUS DEVICE RESET OCCURRED on its next command, SPC-2 reservations are gone and mode pages are back to their
+/// defaults, while persistent reservations are read back from the replicated state.
 /// </para>
 /// </summary>
 public sealed class LunFactory(LunFactory.Parts parts)

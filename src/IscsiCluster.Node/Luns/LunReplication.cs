@@ -34,6 +34,7 @@ public sealed class LunReplication : IPortGroups
     private DiskUnit? _unit;
     private IReadOnlyList<TargetPortGroup> _reported = [];
     private bool _hasServed;
+    private bool _stopped;
 
     public LunReplication(
         ulong lunId, ReplicationSettings settings, ReplicationEndpoint endpoint, ClusterView view, ClusterConfigurationView configuration, BlockStore store, int blockSize,
@@ -83,9 +84,21 @@ public sealed class LunReplication : IPortGroups
     public AsymmetricAccessState StateOf(ushort group) =>
         Groups.FirstOrDefault(g => g.Group == group) is { Group: not 0 } found ? found.State : AsymmetricAccessState.Unavailable;
 
-    /// <summary>Starts owning, for <paramref name="actor"/> running <paramref name="unit"/>.</summary>
+    /// <summary>
+    /// Starts owning, for <paramref name="actor"/> running <paramref name="unit"/>. When the actor is restarted by its
+    /// supervisor (it failed), this is called again with the same unit after <see cref="Stop"/>: the stopped owner's
+    /// protocol cannot start twice, so a new one starts in a new epoch, as after a resize. The unit, and the SCSI state
+    /// it holds for every nexus (unit attentions, SPC-2 reservations, mode pages), carries on.
+    /// </summary>
     public void Start(IActorRef actor, DiskUnit unit)
     {
+        if (_stopped)
+        {
+            _stopped = false;
+            _hasServed = false;
+            Volume = NewVolume(_settings);
+        }
+
         _actor = actor;
         _unit = unit;
         _endpoint.RegisterOwner(_lunId, actor);
@@ -102,6 +115,7 @@ public sealed class LunReplication : IPortGroups
     /// <summary>Stops owning: pending writes fail, the endpoint forgets this owner.</summary>
     public void Stop()
     {
+        _stopped = true;
         _view.Changed -= OnViewChanged;
         _configuration.Changed -= OnConfigurationChanged;
         Volume.Stop();

@@ -40,13 +40,35 @@ public sealed class ReplicatedDevice(BlockStore store, ulong volumeId, int block
             cancellationToken));
     }
 
-    public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default) =>
-        new(volume().Write(ReplicatedLayout.DataOffset + lba * blockSize, source.Span, forceUnitAccess));
+    /// <summary>
+    /// Stages the write with the others the actor is gathering (group commit). Its range is checked first, against the
+    /// owner's address space: one outside it (the volume's record grew before this owner took the new size) is refused
+    /// alone, before it joins the group, so the writes beside it still commit.
+    /// </summary>
+    public ValueTask WriteAsync(long lba, ReadOnlyMemory<byte> source, bool forceUnitAccess, CancellationToken cancellationToken = default)
+    {
+        var replicated = volume();
+        CheckInside(replicated, lba, source.Length / blockSize);
+        return new(replicated.Write(ReplicatedLayout.DataOffset + lba * blockSize, source.Span, forceUnitAccess));
+    }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => new(volume().Flush());
 
-    public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default) =>
-        new(volume().Zero(ReplicatedLayout.DataOffset + lba * blockSize, blockCount * blockSize, fua: false));
+    public ValueTask UnmapAsync(long lba, long blockCount, CancellationToken cancellationToken = default)
+    {
+        var replicated = volume();
+        CheckInside(replicated, lba, blockCount);
+        return new(replicated.Zero(ReplicatedLayout.DataOffset + lba * blockSize, blockCount * blockSize, fua: false));
+    }
+
+    private void CheckInside(ReplicatedVolume replicated, long lba, long blocks)
+    {
+        var mediumBlocks = ReplicatedLayout.LunBytes(replicated.SizeBytes) / blockSize;
+        if (lba < 0 || blocks < 0 || lba > mediumBlocks - blocks)
+        {
+            throw new BlockRangeException(lba, blocks, mediumBlocks);
+        }
+    }
 
     /// <summary>REPLICATION.md "Reading, and why a lease": only a read that began and ended inside the lease is answered.</summary>
     private void EnsureReadable()

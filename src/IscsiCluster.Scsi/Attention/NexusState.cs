@@ -14,7 +14,10 @@ internal sealed class NexusState(ITNexus nexus)
     /// <summary>The nexus as last seen (its port names are the key; the rest may be refreshed).</summary>
     public ITNexus Nexus { get; set; } = nexus;
 
-    /// <summary>True when a unit attention is pending.</summary>
+    /// <summary>Where the nexus stands among the unit's lost nexuses; null while it is live.</summary>
+    public LinkedListNode<NexusKey>? LostAt { get; set; }
+
+        /// <summary>True when a unit attention is pending.</summary>
     public bool HasUnitAttention => _unitAttentions.Count > 0;
 
     /// <summary>

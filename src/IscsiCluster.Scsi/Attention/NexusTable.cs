@@ -3,10 +3,25 @@ using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Attention;
 
-/// <summary>The per-I_T-nexus state of one logical unit.</summary>
+/// <summary>
+/// The per-I_T-nexus state of one logical unit. A nexus that was lost (its session ended) keeps
+/// its state only to report I_T NEXUS LOSS OCCURRED if it returns; at most
+/// <see cref="MaxLostNexuses"/> such nexuses are kept, the longest gone dropped first, so
+/// initiators that log in under ever new ISIDs cannot make the unit grow. A dropped nexus that
+/// returns is new to the unit and is owed POWER ON, RESET, OR BUS DEVICE RESET OCCURRED, the
+/// other reset-class unit attention (29h), which tells it the same: everything it had was reset.
+/// Persistent reservations are not here: they belong to the unit and outlive every nexus.
+/// </summary>
 internal sealed class NexusTable(bool ownsUnitAttentions)
 {
+    /// <summary>Lost nexuses kept per logical unit for the unit attention they are owed.</summary>
+    internal const int MaxLostNexuses = 1024;
+
     private readonly Dictionary<NexusKey, NexusState> _states = [];
+    private readonly LinkedList<NexusKey> _lost = [];
+
+    /// <summary>Nexuses the unit keeps state for (live ones and lost ones still owed a unit attention).</summary>
+    public int Count => _states.Count;
 
     /// <summary>
     /// The state of <paramref name="nexus"/>, created on first sight. SAM-5 6.3.1: a new
@@ -18,6 +33,13 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
         if (_states.TryGetValue(key, out var state))
         {
             state.Nexus = nexus;
+            if (state.LostAt is { } lost)
+            {
+                // Back: it is live again and no longer among the lost ones that may be dropped.
+                _lost.Remove(lost);
+                state.LostAt = null;
+            }
+
             return state;
         }
 
@@ -71,13 +93,23 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
     /// </summary>
     public void NexusLost(ITNexus nexus)
     {
-        if (ownsUnitAttentions && _states.TryGetValue(NexusKey.From(nexus), out var state))
+        var key = NexusKey.From(nexus);
+        if (!ownsUnitAttentions || !_states.TryGetValue(key, out var state))
         {
-            state.Establish(SenseReason.ITNexusLossOccurred);
+            _states.Remove(key);
+            return;
         }
-        else
+
+        state.Establish(SenseReason.ITNexusLossOccurred);
+        if (state.LostAt is null)
         {
-            _states.Remove(NexusKey.From(nexus));
+            state.LostAt = _lost.AddLast(key);
+        }
+
+        while (_lost.Count > MaxLostNexuses)
+        {
+            _states.Remove(_lost.First!.Value);
+            _lost.RemoveFirst();
         }
     }
 }

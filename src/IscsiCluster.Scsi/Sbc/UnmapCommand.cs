@@ -44,6 +44,8 @@ internal sealed class UnmapCommand(Disk disk)
             {
                 await disk.Device.UnmapAsync((long)lba, blocks, context.CancellationToken);
             }
+
+            await SyncUnlessWriteCacheEnabledAsync(disk, extents.Count > 0, context.CancellationToken);
         }
         catch (IOException)
         {
@@ -51,6 +53,20 @@ internal sealed class UnmapCommand(Disk disk)
         }
 
         return CommandResult.Consumed(listLength);
+    }
+
+    /// <summary>
+    /// SBC-3 6.4.5: with WCE zero the device server completes a command that changes the medium only once the change is
+    /// on the medium. A write passes FUA to the device for that; an unmap has no such flag, so the unmapped blocks are
+    /// made durable with a flush of the device before the command completes (a superset of the range, as SYNCHRONIZE
+    /// CACHE does). Nothing is flushed when <paramref name="changed"/> is false (no descriptor named a block).
+    /// </summary>
+    internal static async ValueTask SyncUnlessWriteCacheEnabledAsync(Disk disk, bool changed, CancellationToken cancellationToken)
+    {
+        if (changed && !disk.Mode.WriteCacheEnabled)
+        {
+            await disk.Device.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary>

@@ -60,6 +60,7 @@ internal sealed class WriteSameCommands(Disk disk)
             if (unmap && !block.Span.ContainsAnyExcept((byte)0))
             {
                 await disk.Device.UnmapAsync((long)request.Lba, request.Blocks, context.CancellationToken);
+                await UnmapCommand.SyncUnlessWriteCacheEnabledAsync(disk, changed: true, context.CancellationToken);
             }
             else
             {

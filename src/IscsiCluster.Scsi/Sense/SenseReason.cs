@@ -27,6 +27,9 @@ public enum SenseReason
     /// <summary>ILLEGAL REQUEST, LOGICAL BLOCK ADDRESS OUT OF RANGE.</summary>
     LbaOutOfRange,
 
+    /// <summary>ABORTED COMMAND, PROTOCOL SERVICE CRC ERROR: the transport found the command's data corrupt (a digest failed).</summary>
+    ProtocolServiceCrcError,
+
     /// <summary>ILLEGAL REQUEST, LOGICAL UNIT NOT SUPPORTED.</summary>
     LogicalUnitNotSupported,
 
@@ -107,4 +110,7 @@ public enum SenseReason
 
     /// <summary>NOT READY, LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN UNAVAILABLE STATE (04h/0Ch).</summary>
     TargetPortInUnavailableState,
+
+    /// <summary>ABORTED COMMAND, INITIATOR RESPONSE TIMEOUT (4Bh/06h): the initiator stopped sending a write's data.</summary>
+    InitiatorResponseTimeout,
 }

@@ -25,13 +25,16 @@ public class AdminCommandTests
             "--lld iscsi --op bind --mode target --tid 1 -I 172.16.0.0/16",
             "--lld iscsi --op new --mode account --user christina --password 123456",
             "--lld iscsi --op bind --mode account --tid 1 --user christina",
-            "--lld iscsi --op new --mode account --user clyde --password 123456",
+            "--lld iscsi --op new --mode account --user clyde --password 654321",
             "--lld iscsi --op bind --mode account --tid 1 --user clyde --outgoing",
         ];
         foreach (var command in commands)
         {
             Assert.Equal(0, await runner.RunLineAsync(command));
-            Assert.Equal("", runner.Stdout + runner.Stderr);
+            Assert.Equal("", runner.Stdout);
+
+            // The transcript's six-digit secrets are kept, with a warning (RFC 7143 asks for 12 characters).
+            Assert.Equal(command.Contains("--op new --mode account", StringComparison.Ordinal) ? ShortSecretWarning(command.Split(' ')[7]) : "", runner.Stderr);
         }
 
         Assert.Equal(0, await runner.RunLineAsync("--lld iscsi --op show --mode target"));
@@ -42,6 +45,63 @@ public class AdminCommandTests
         Assert.Contains("            Backing store path: /tmp/scratch.img\n", show, StringComparison.Ordinal);
         Assert.EndsWith("    Account information:\n        christina\n        clyde (outgoing)\n    ACL information:\n        172.16.0.0/16\n", show, StringComparison.Ordinal);
         Assert.DoesNotContain("123456", show, StringComparison.Ordinal);
+    }
+
+    private static string ShortSecretWarning(string user) =>
+        $"iscsi-cluster-adm: warning: account {user}: a CHAP secret shorter than 12 characters (96 bits) can be guessed from one captured login; RFC 7143 12.1.3 asks for at least 12\n";
+
+    [Fact]
+    public async Task OneSecretForBothDirectionsOfATargetIsRefusedWhicheverIsBoundSecond()
+    {
+        var node = new InMemoryNode();
+        var runner = new CommandRunner(node);
+        foreach (var command in new[]
+        {
+            "-m target -o new -t 1 -T iqn.2013-05.com.magedu:tsan.disk1",
+            "-m target -o new -t 2 -T iqn.2013-05.com.magedu:tsan.disk2",
+            "-m account -o new -u christina -p same-secret-1234",
+            "-m account -o new -u clyde -p same-secret-1234",
+            "-m account -o bind -t 1 -u christina",
+            "-m account -o bind -t 2 -u clyde -O",
+        })
+        {
+            Assert.Equal(0, await runner.RunLineAsync(command));
+        }
+
+        Assert.Equal(22, await runner.RunLineAsync("-m account -o bind -t 1 -u clyde -O"));
+        Assert.Equal("iscsi-cluster-adm: invalid request: clyde has the same secret as christina, an incoming account of tid 1; RFC 7143 12.1.3 forbids one secret for both directions: give the outgoing account its own password\n", runner.Stderr);
+        Assert.Equal(22, await runner.RunLineAsync("-m account -o bind -t 2 -u christina"));
+        Assert.StartsWith("iscsi-cluster-adm: invalid request: christina has the same secret as clyde, the outgoing account of tid 2;", runner.Stderr, StringComparison.Ordinal);
+        Assert.Null(node.Configuration.FindTarget(1)!.OutgoingUser);
+        Assert.Empty(node.Configuration.FindTarget(2)!.IncomingUsers);
+        Assert.DoesNotContain("same-secret-1234", runner.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AShortSecretIsRefusedOnlyByANodeConfiguredToRefuseIt()
+    {
+        var runner = new CommandRunner(new InMemoryNode { RefuseShortSecrets = true });
+
+        Assert.Equal(22, await runner.RunLineAsync("-m account -o new -u christina -p 123456"));
+        Assert.StartsWith("iscsi-cluster-adm: invalid request: a CHAP secret shorter than 12 characters", runner.Stderr, StringComparison.Ordinal);
+        Assert.Contains("refuse-short-secrets", runner.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, await runner.RunLineAsync("-m account -o new -u christina -p twelve-chars"));
+        Assert.Equal("", runner.Stderr);
+    }
+
+    [Theory]
+    [InlineData("-m account -o new -u </target> -p a-long-enough-secret", "a user name cannot contain spaces, control characters or any of <>\"'#\\")]
+    [InlineData("-m account -o new -u bob\"x -p a-long-enough-secret", "a user name cannot contain spaces, control characters or any of <>\"'#\\")]
+    [InlineData("-m account -o new -u bob -p a-long-secret#comment", "a password cannot contain spaces, control characters or any of <>\"'#\\")]
+    [InlineData("-m account -o new -u bob -p <target>--long", "a password cannot contain spaces, control characters or any of <>\"'#\\")]
+    public async Task AccountNamesAndSecretsThatWouldBreakTheDumpAreRefused(string line, string message)
+    {
+        var node = new InMemoryNode();
+        var runner = new CommandRunner(node);
+
+        Assert.Equal(22, await runner.RunLineAsync(line));
+        Assert.Equal($"iscsi-cluster-adm: invalid request: {message}\n", runner.Stderr);
+        Assert.Empty(node.Configuration.Accounts);
     }
 
     [Fact]

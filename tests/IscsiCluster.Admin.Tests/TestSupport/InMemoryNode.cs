@@ -21,6 +21,9 @@ internal sealed class InMemoryNode : IAdminTransport
 
     public List<AdmRequest> Received { get; } = [];
 
+    /// <summary>The node's iscsi-cluster.admin.chap.refuse-short-secrets.</summary>
+    public bool RefuseShortSecrets { get; set; }
+
     public Task<AdmResponse> SendAsync(AdmRequest request, IProgress<AdmProgress>? progress, CancellationToken cancellationToken)
     {
         return Task.FromResult(Handle(request, progress));
@@ -30,7 +33,7 @@ internal sealed class InMemoryNode : IAdminTransport
     {
         Received.Add(request);
         long? size = request.BackingStore is { } path && BackingStores.TryGetValue(path, out var known) ? known : null;
-        var context = new EditContext(Sessions.Select(s => s.Tid).ToHashSet(), size);
+        var context = new EditContext(Sessions.Select(s => s.Tid).ToHashSet(), size) { RefuseShortSecrets = RefuseShortSecrets };
         var result = ConfigurationEditor.Apply(Configuration, request, context);
         if (!result.Succeeded)
         {

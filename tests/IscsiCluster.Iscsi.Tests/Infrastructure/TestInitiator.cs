@@ -42,9 +42,10 @@ internal sealed class TestInitiator : IAsyncDisposable
 
     public uint NextTaskTag { get; set; } = 0x1000;
 
-    public static async Task<TestInitiator> ConnectAsync(IPEndPoint endPoint)
+    /// <summary>Connects to <paramref name="endPoint"/>, from <paramref name="from"/> (another loopback address, say) when given.</summary>
+    public static async Task<TestInitiator> ConnectAsync(IPEndPoint endPoint, IPAddress? from = null)
     {
-        var client = new TcpClient { NoDelay = true };
+        var client = from is null ? new TcpClient { NoDelay = true } : new TcpClient(new IPEndPoint(from, 0)) { NoDelay = true };
         await client.ConnectAsync(endPoint);
         return new TestInitiator(client);
     }
@@ -62,6 +63,36 @@ internal sealed class TestInitiator : IAsyncDisposable
     {
         await _stream.WriteAsync(bytes);
         await _stream.FlushAsync();
+    }
+
+    /// <summary>
+    /// Sends what <paramref name="next"/> builds, PDU after PDU, for <paramref name="duration"/> or until the target
+    /// stops taking them for good (the send then waits on TCP and is cancelled); returns how many were sent whole.
+    /// The socket is never read meanwhile. With <paramref name="pace"/>, PDUs are sent in bursts of
+    /// <paramref name="burst"/> that far apart (so numbered commands stay inside a window that moves).
+    /// </summary>
+    public async Task<int> FloodAsync(Func<int, IscsiPdu> next, TimeSpan duration, TimeSpan pace = default, int burst = 1)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        var sent = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await _stream.WriteAsync(PduWriter.ToArray(next(sent), _writeOptions), stop.Token);
+                sent++;
+                if (pace > TimeSpan.Zero && sent % burst == 0)
+                {
+                    await Task.Delay(pace, stop.Token);
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException)
+        {
+            // Held back by TCP until the time was up, or the target closed the connection.
+        }
+
+        return sent;
     }
 
     /// <summary>Reads the next PDU; fails the test when none comes in time.</summary>

@@ -17,6 +17,9 @@ internal sealed class MemoryBlockDevice(int blockSize, long blockCount) : IBlock
 
     public List<(long Lba, long Blocks)> Unmaps { get; } = [];
 
+    /// <summary>Every write, flush and unmap, in the order the SCSI layer called them.</summary>
+    public List<string> Calls { get; } = [];
+
     /// <summary>When set, every operation throws this.</summary>
     public Exception? Failure { get; set; }
 
@@ -38,6 +41,7 @@ internal sealed class MemoryBlockDevice(int blockSize, long blockCount) : IBlock
         CheckRange(lba, source.Length);
         source.Span.CopyTo(_data.AsSpan((int)(lba * BlockSize)));
         Writes.Add((lba, source.Length / BlockSize, forceUnitAccess));
+        Calls.Add(forceUnitAccess ? "write+fua" : "write");
         return ValueTask.CompletedTask;
     }
 
@@ -45,6 +49,7 @@ internal sealed class MemoryBlockDevice(int blockSize, long blockCount) : IBlock
     {
         ThrowIfFailing();
         FlushCount++;
+        Calls.Add("flush");
         return ValueTask.CompletedTask;
     }
 
@@ -54,6 +59,7 @@ internal sealed class MemoryBlockDevice(int blockSize, long blockCount) : IBlock
         CheckRange(lba, blockCount * BlockSize);
         _data.AsSpan((int)(lba * BlockSize), (int)(blockCount * BlockSize)).Clear();
         Unmaps.Add((lba, blockCount));
+        Calls.Add("unmap");
         return ValueTask.CompletedTask;
     }
 
