@@ -67,10 +67,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var victim = replicaRound ? Enumerable.Range(1, cluster.Nodes).Where(n => n != owner).ElementAt(round % (cluster.Nodes - 1)) : owner;
         var survivor = Enumerable.Range(1, cluster.Nodes).First(n => n != victim);
 
-        using var stop = new CancellationTokenSource();
-        WorkloadReport? report = null;
-        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
-        load.Start();
+        using var load = Load.Start(workload);
         Thread.Sleep(LoadBefore);
 
         var volume = Lun(before)!.Value.GetProperty("volumeId").GetUInt64();
@@ -144,12 +141,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var returned = workload.Now;
         var catchUp = Return(survivor, problems);
         Thread.Sleep(LoadAfterResume);
-        stop.Cancel();
-        load.Join();
-        var result = report!;
-        var (lost, samples) = workload.Verify();
-        problems.AddRange(result.ErrorSamples);
-        problems.AddRange(samples);
+        var (result, lost) = load.StopAndVerify(problems);
 
         var pauseFrom = result.LongestPauseFrom - signalled;
         var ownerAfter = OwnerOf(WaitHealthy());
@@ -181,10 +173,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var owner = OwnerOf(before) ?? throw new InvalidOperationException("the drill LUN has no owner");
         var volume = Lun(before)!.Value.GetProperty("volumeId").GetUInt64();
 
-        using var stop = new CancellationTokenSource();
-        WorkloadReport? report = null;
-        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
-        load.Start();
+        using var load = Load.Start(workload);
         Thread.Sleep(LoadBefore);
 
         double? longestCatchUp = 0;
@@ -218,12 +207,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         }
 
         Thread.Sleep(LoadAfterResume);
-        stop.Cancel();
-        load.Join();
-        var result = report!;
-        var (lost, samples) = workload.Verify();
-        problems.AddRange(result.ErrorSamples);
-        problems.AddRange(samples);
+        var (result, lost) = load.StopAndVerify(problems);
         if (lastReturn.Seconds is { } last)
         {
             catchUpLatency = result.LatencyBetween(lastReturn.From, lastReturn.From + last);
@@ -253,10 +237,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
     {
         var problems = new List<string>();
         WaitHealthy();
-        using var stop = new CancellationTokenSource();
-        WorkloadReport? report = null;
-        var load = new Thread(() => report = workload.Run(stop.Token)) { IsBackground = true };
-        load.Start();
+        using var load = Load.Start(workload);
         Thread.Sleep(LoadBefore);
 
         var signalled = workload.Now;
@@ -270,12 +251,7 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         var returned = workload.Now;
         var back = Return(1, problems);
         Thread.Sleep(LoadAfterResume);
-        stop.Cancel();
-        load.Join();
-        var result = report!;
-        var (lost, samples) = workload.Verify();
-        problems.AddRange(result.ErrorSamples);
-        problems.AddRange(samples);
+        var (result, lost) = load.StopAndVerify(problems);
         return new RoundReport(
             round, 1, 1, 1, Math.Round(result.LongestPauseSeconds, 3), result.Errors, result.Acknowledged, result.Reads, lost,
             result.StaleReads, back is { } b ? Math.Round(b, 3) : null,
@@ -366,4 +342,39 @@ internal sealed class Drill(string kind, ClusterControl cluster, Workload worklo
         status.GetProperty("nodes").EnumerateArray().FirstOrDefault(n => n.GetProperty("number").GetInt32() == node) is { ValueKind: JsonValueKind.Object } n
             ? n.GetProperty("state").GetString()
             : null;
+
+    /// <summary>The workload running on its own thread for one round; stopping it verifies every block.</summary>
+    private sealed class Load : IDisposable
+    {
+        private readonly Workload _workload;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Thread _thread;
+        private WorkloadReport? _report;
+
+        private Load(Workload workload)
+        {
+            _workload = workload;
+            _thread = new Thread(() => _report = workload.Run(_stop.Token)) { IsBackground = true };
+        }
+
+        public static Load Start(Workload workload)
+        {
+            var load = new Load(workload);
+            load._thread.Start();
+            return load;
+        }
+
+        /// <summary>Stops the workers, reads every block back, and adds what went wrong to <paramref name="problems"/>.</summary>
+        public (WorkloadReport Report, int Lost) StopAndVerify(List<string> problems)
+        {
+            _stop.Cancel();
+            _thread.Join();
+            var (lost, samples) = _workload.Verify();
+            problems.AddRange(_report!.ErrorSamples);
+            problems.AddRange(samples);
+            return (_report, lost);
+        }
+
+        public void Dispose() => _stop.Dispose();
+    }
 }
