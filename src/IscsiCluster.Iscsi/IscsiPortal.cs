@@ -25,7 +25,7 @@ public sealed class IscsiPortal : IAsyncDisposable
     private readonly ConcurrentDictionary<long, ConnectionBudget> _connections = new();
     private long _peakPendingBytes;
     private long _peakOutputBytes;
-    private int _peakPendingPdus;
+    private long _peakPendingPdus;
     private IActorRef? _registry;
     private PortalContext? _context;
     private int _stopped;
@@ -137,7 +137,7 @@ public sealed class IscsiPortal : IAsyncDisposable
                 pendingBytes,
                 outputBytes,
                 _transfers.Used,
-                Volatile.Read(ref _peakPendingPdus),
+                (int)Interlocked.Read(ref _peakPendingPdus),
                 Interlocked.Read(ref _peakPendingBytes),
                 Interlocked.Read(ref _peakOutputBytes),
                 _transfers.Peak);
@@ -169,21 +169,9 @@ public sealed class IscsiPortal : IAsyncDisposable
 
     private void NotePeaks(ConnectionBudget budget)
     {
-        Raise(ref _peakPendingBytes, budget.PeakPendingBytes);
-        Raise(ref _peakOutputBytes, budget.PeakOutputBytes);
-        int seen;
-        while (budget.PeakPendingPdus > (seen = Volatile.Read(ref _peakPendingPdus))
-            && Interlocked.CompareExchange(ref _peakPendingPdus, budget.PeakPendingPdus, seen) != seen)
-        {
-        }
-
-        static void Raise(ref long peak, long value)
-        {
-            long seen;
-            while (value > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, seen) != seen)
-            {
-            }
-        }
+        ConnectionBudget.RaisePeak(ref _peakPendingBytes, budget.PeakPendingBytes);
+        ConnectionBudget.RaisePeak(ref _peakOutputBytes, budget.PeakOutputBytes);
+        ConnectionBudget.RaisePeak(ref _peakPendingPdus, budget.PeakPendingPdus);
     }
 }
 

@@ -14,10 +14,10 @@ public class UnmapTests
         Harness.ClearPowerOn(_unit);
     }
 
-    private static byte[] Cdb(int listLength, byte anchor = 0) =>
+    internal static byte[] Cdb(int listLength, byte anchor = 0) =>
         [0x42, anchor, 0, 0, 0, 0, 0, (byte)(listLength >> 8), (byte)listLength, 0];
 
-    private static byte[] List(params (ulong Lba, uint Blocks)[] extents)
+    internal static byte[] List(params (ulong Lba, uint Blocks)[] extents)
     {
         var list = new byte[8 + (16 * extents.Length)];
         BinaryPrimitives.WriteUInt16BigEndian(list, (ushort)(list.Length - 2));

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using IscsiCluster.Scsi.Commands;
 using IscsiCluster.Scsi.Tests.Support;
 
@@ -17,9 +16,9 @@ public class UnmapWithWriteCacheOffTests
     public void UnmapIsFlushedBeforeItCompletesWhenTheWriteCacheIsOff()
     {
         var (unit, device) = NewDisk(writeCache: false);
-        var list = UnmapList((10, 5), (200, 3));
+        var list = UnmapTests.List((10, 5), (200, 3));
 
-        Harness.AssertGood(Harness.Run(unit, UnmapCdb(list.Length), list));
+        Harness.AssertGood(Harness.Run(unit, UnmapTests.Cdb(list.Length), list));
 
         Assert.Equal(["unmap", "unmap", "flush"], device.Calls);
     }
@@ -28,9 +27,9 @@ public class UnmapWithWriteCacheOffTests
     public void UnmapIsNotFlushedWhenTheWriteCacheIsOn()
     {
         var (unit, device) = NewDisk(writeCache: true);
-        var list = UnmapList((10, 5));
+        var list = UnmapTests.List((10, 5));
 
-        Harness.AssertGood(Harness.Run(unit, UnmapCdb(list.Length), list));
+        Harness.AssertGood(Harness.Run(unit, UnmapTests.Cdb(list.Length), list));
 
         Assert.Equal(["unmap"], device.Calls);
     }
@@ -39,9 +38,9 @@ public class UnmapWithWriteCacheOffTests
     public void AnUnmapThatNamesNoBlockFlushesNothing()
     {
         var (unit, device) = NewDisk(writeCache: false);
-        var list = UnmapList((10, 0));
+        var list = UnmapTests.List((10, 0));
 
-        Harness.AssertGood(Harness.Run(unit, UnmapCdb(list.Length), list));
+        Harness.AssertGood(Harness.Run(unit, UnmapTests.Cdb(list.Length), list));
 
         Assert.Empty(device.Calls);
     }
@@ -70,8 +69,8 @@ public class UnmapWithWriteCacheOffTests
     public void ClearingWceWithModeSelectMakesTheNextUnmapFlush()
     {
         var (unit, device) = NewDisk(writeCache: true);
-        var list = UnmapList((10, 5));
-        Harness.AssertGood(Harness.Run(unit, UnmapCdb(list.Length), list));
+        var list = UnmapTests.List((10, 5));
+        Harness.AssertGood(Harness.Run(unit, UnmapTests.Cdb(list.Length), list));
 
         // MODE SELECT(6), PF, with the caching page (SBC-3 6.4.5) and WCE cleared.
         var caching = new byte[20];
@@ -79,7 +78,7 @@ public class UnmapWithWriteCacheOffTests
         caching[1] = 0x12;
         byte[] parameters = [0, 0, 0, 0, .. caching];
         Harness.AssertGood(Harness.Run(unit, [0x15, 0x10, 0, 0, (byte)parameters.Length, 0], parameters));
-        Harness.AssertGood(Harness.Run(unit, UnmapCdb(list.Length), list));
+        Harness.AssertGood(Harness.Run(unit, UnmapTests.Cdb(list.Length), list));
 
         Assert.Equal(["unmap", "unmap", "flush"], device.Calls);
     }
@@ -89,21 +88,5 @@ public class UnmapWithWriteCacheOffTests
         var (unit, device) = Harness.NewDisk(blocks: 1000, options: new DiskOptions { WriteCacheEnabled = writeCache });
         Harness.ClearPowerOn(unit);
         return (unit, device);
-    }
-
-    private static byte[] UnmapCdb(int listLength) => [0x42, 0, 0, 0, 0, 0, 0, (byte)(listLength >> 8), (byte)listLength, 0];
-
-    private static byte[] UnmapList(params (ulong Lba, uint Blocks)[] extents)
-    {
-        var list = new byte[8 + (16 * extents.Length)];
-        BinaryPrimitives.WriteUInt16BigEndian(list, (ushort)(list.Length - 2));
-        BinaryPrimitives.WriteUInt16BigEndian(list.AsSpan(2), (ushort)(16 * extents.Length));
-        for (var i = 0; i < extents.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(list.AsSpan(8 + (16 * i)), extents[i].Lba);
-            BinaryPrimitives.WriteUInt32BigEndian(list.AsSpan(16 + (16 * i)), extents[i].Blocks);
-        }
-
-        return list;
     }
 }

@@ -24,7 +24,7 @@ internal sealed class ConnectionBudget
     private long _outputBytes;
     private long _peakPendingBytes;
     private long _peakOutputBytes;
-    private int _peakPendingPdus;
+    private long _peakPendingPdus;
     private TaskCompletionSource? _waiter;
 
     public ConnectionBudget(LimitSettings limits)
@@ -44,7 +44,7 @@ internal sealed class ConnectionBudget
     public long OutputBytes => Interlocked.Read(ref _outputBytes);
 
     /// <summary>The most <see cref="PendingPdus"/> ever was.</summary>
-    public int PeakPendingPdus => Volatile.Read(ref _peakPendingPdus);
+    public int PeakPendingPdus => (int)Interlocked.Read(ref _peakPendingPdus);
 
     /// <summary>The most <see cref="PendingBytes"/> ever was.</summary>
     public long PeakPendingBytes => Interlocked.Read(ref _peakPendingBytes);
@@ -117,24 +117,10 @@ internal sealed class ConnectionBudget
         }
     }
 
-    private static void RaisePeak(ref long peak, long value)
+    /// <summary>Raises <paramref name="peak"/> to <paramref name="value"/> if that is higher, whatever other threads do meanwhile.</summary>
+    internal static void RaisePeak(ref long peak, long value)
     {
         var seen = Interlocked.Read(ref peak);
-        while (value > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref peak, value, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
-    }
-
-    private static void RaisePeak(ref int peak, int value)
-    {
-        var seen = Volatile.Read(ref peak);
         while (value > seen)
         {
             var previous = Interlocked.CompareExchange(ref peak, value, seen);
