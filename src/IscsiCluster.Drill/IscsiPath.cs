@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace IscsiCluster.Drill;
 
 /// <summary>What one attempt of a command on one path came to.</summary>
@@ -20,15 +22,22 @@ internal enum Outcome
 }
 
 /// <summary>
-/// One path to a LUN: a libiscsi session through one portal. Not thread-safe (one worker uses it). libiscsi's own
-/// reconnection is off, so a lost connection shows as <see cref="Outcome.PathDown"/> and the multipath layer decides.
+/// One path to a LUN: a libiscsi session through one portal, with its target port group's asymmetric access state as
+/// dm-multipath's <c>prio alua</c> reads it. libiscsi's own reconnection is off, so a lost connection shows as
+/// <see cref="Outcome.PathDown"/> and the multipath layer decides. One thread at a time: a path that is not logged in
+/// belongs to whoever logs it in (the multipath checker), a logged-in one to the thread issuing commands, which alone
+/// closes it.
 /// </summary>
 internal sealed unsafe class IscsiPath : IDisposable
 {
+    /// <summary>multipath-tools' alua prioritizer: active/optimized 50, active/non-optimized 10, standby 1, any other state 0.</summary>
+    public const int OptimizedPriority = 50;
+
     private readonly string _initiator;
+    private volatile IntPtr _context;
+    private int _group = -1;
 
     static IscsiPath() => Libiscsi.DropConnectionOnLogoutRequest();
-    private IntPtr _context;
 
     public IscsiPath(string portal, string target, int lun, string initiator, int timeoutSeconds)
     {
@@ -52,6 +61,13 @@ internal sealed unsafe class IscsiPath : IDisposable
     /// <summary>The last failure's description.</summary>
     public string LastError { get; private set; } = "";
 
+    /// <summary>ASC and ASCQ (ASC in the high byte) of the last CHECK CONDITION.</summary>
+    public int LastSense { get; private set; }
+
+    /// <summary>The path's priority from its group's access state when last read (0 until read, or when it cannot be).</summary>
+    public int Priority { get; private set; }
+
+    /// <summary>Logs in, reads the path's target port group and its access state, and only then offers the path for I/O.</summary>
     public bool TryConnect()
     {
         Close();
@@ -68,15 +84,124 @@ internal sealed unsafe class IscsiPath : IDisposable
         Libiscsi.SetTimeout(context, TimeoutSeconds);
         // Connect and log in, nothing more: libiscsi's full connect also sends TEST UNIT READY and gives the connection up
         // when the LUN is NOT READY (in transition during a move), where a multipath initiator keeps the path logged in.
-        if (Libiscsi.ConnectSync(context, Portal) != 0 || Libiscsi.LoginSync(context) != 0)
+        // libiscsi's socket is not close-on-exec: a node the drill restarts would inherit it and keep the session open.
+        if (Libiscsi.ConnectSync(context, Portal) != 0 || !Libiscsi.CloseOnExec(context) || Libiscsi.LoginSync(context) != 0)
         {
             LastError = Libiscsi.ErrorOf(context);
             Libiscsi.DestroyContext(context);
             return false;
         }
 
+        _group = TargetPortGroupOf(context) ?? -1;
+        Priority = PriorityOf(context);
         _context = context;
         return true;
+    }
+
+    /// <summary>Reads the path's access state again (REPORT TARGET PORT GROUPS); the path closes if it does not answer.</summary>
+    public void ReadAccessState()
+    {
+        if (Connected)
+        {
+            Priority = PriorityOf(_context);
+        }
+    }
+
+    /// <summary>The target port group designator of VPD page 0x83 (SPC-4 7.8.6.7) down this path; null when it has none.</summary>
+    private int? TargetPortGroupOf(IntPtr context)
+    {
+        byte[] cdb = [0x12, 0x01, 0x83, 0x01, 0x00, 0x00];
+        var page = new byte[256];
+        if (!Command(context, cdb, page))
+        {
+            return null;
+        }
+
+        var end = Math.Min(page.Length, 4 + ((page[2] << 8) | page[3]));
+        for (var at = 4; at + 4 <= end; at += 4 + page[at + 3])
+        {
+            var association = (page[at + 1] >> 4) & 0x3;
+            var type = page[at + 1] & 0xf;
+            if (association == 1 && type == 5 && at + 8 <= end)
+            {
+                return (page[at + 6] << 8) | page[at + 7];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The priority of this path's group from REPORT TARGET PORT GROUPS (SPC-4 6.36); 0 when it cannot be read.</summary>
+    private int PriorityOf(IntPtr context)
+    {
+        byte[] cdb = [0xa3, 0x0a, 0, 0, 0, 0, 0, 0, 0x04, 0x00, 0, 0];
+        var answer = new byte[1024];
+        if (_group < 0 || !Command(context, cdb, answer))
+        {
+            return 0;
+        }
+
+        var end = Math.Min(answer.Length, 4 + (int)Math.Min(answer.Length, BinaryPrimitives.ReadUInt32BigEndian(answer)));
+        for (var at = 4; at + 8 <= end; at += 8 + 4 * answer[at + 7])
+        {
+            if (((answer[at + 2] << 8) | answer[at + 3]) == _group)
+            {
+                return (answer[at] & 0xf) switch
+                {
+                    0 => OptimizedPriority,
+                    1 => 10,
+                    2 => 1,
+                    _ => 0,
+                };
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs a data-in command on <paramref name="context"/> into <paramref name="buffer"/>, again after a unit attention
+    /// as initiators do; true when GOOD. A transport failure on the logged-in context closes the path.
+    /// </summary>
+    private bool Command(IntPtr context, byte[] cdb, byte[] buffer, int unitAttentions = 0)
+    {
+        fixed (byte* cdbPointer = cdb)
+        fixed (byte* bufferPointer = buffer)
+        {
+            var task = Libiscsi.CreateTask(cdb.Length, cdbPointer, Libiscsi.TransferRead, buffer.Length);
+            if (task == IntPtr.Zero)
+            {
+                return false;
+            }
+
+            try
+            {
+                Libiscsi.AddDataInBuffer(task, buffer.Length, bufferPointer);
+                var status = -1;
+                if (Libiscsi.ScsiCommandSync(context, Lun, task, IntPtr.Zero) != IntPtr.Zero)
+                {
+                    Libiscsi.Sense sense;
+                    status = Libiscsi.TaskGetStatus(task, &sense);
+                    if (status == 2 && sense.Key == 6 && ++unitAttentions <= 8)
+                    {
+                        // A unit attention (the first command of a new nexus meets POWER ON OCCURRED): the command was not run.
+                        return Command(context, cdb, buffer, unitAttentions);
+                    }
+                }
+
+                if ((status == -1 || status >= 0x0f000000) && context == _context)
+                {
+                    LastError = Libiscsi.ErrorOf(context);
+                    Close();
+                }
+
+                return status == 0;
+            }
+            finally
+            {
+                Libiscsi.FreeTask(task);
+            }
+        }
     }
 
     public Outcome Write(long lba, byte[] data, int blockSize)
@@ -124,9 +249,11 @@ internal sealed unsafe class IscsiPath : IDisposable
                 case 0:
                     return Outcome.Good;
                 case 2 when sense.Key == 6:
+                    LastSense = sense.Ascq;
                     LastError = $"UNIT ATTENTION {sense.Ascq:x4}";
                     return Outcome.UnitAttention;
                 case 2 when sense.Key == 2:
+                    LastSense = sense.Ascq;
                     LastError = $"NOT READY {sense.Ascq:x4}";
                     return Outcome.NotReady;
                 case 8 or 0x28:

@@ -18,6 +18,21 @@ internal static unsafe partial class Libiscsi
     /// </summary>
     public static void DropConnectionOnLogoutRequest() => SetEnvironment("LIBISCSI_DROP_CONN_ON_ASYNC_EVENT1", "1", 1);
 
+    /// <summary>Marks the context's socket close-on-exec, which libiscsi does not: processes the drill starts must not hold its connections.</summary>
+    public static bool CloseOnExec(IntPtr context)
+    {
+        const int SetDescriptorFlags = 2; // F_SETFD
+        const int CloseOnExecFlag = 1; // FD_CLOEXEC
+        var fd = GetFd(context);
+        return fd >= 0 && SetDescriptor(fd, SetDescriptorFlags, CloseOnExecFlag) == 0;
+    }
+
+    [LibraryImport(Library, EntryPoint = "iscsi_get_fd")]
+    private static partial int GetFd(IntPtr context);
+
+    [LibraryImport("libc", EntryPoint = "fcntl")]
+    private static partial int SetDescriptor(int fd, int command, int argument);
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnvironment(string name, string value, int overwrite);
 
@@ -57,6 +72,19 @@ internal static unsafe partial class Libiscsi
     [LibraryImport(Library, EntryPoint = "iscsi_read16_iov_sync")]
     public static partial IntPtr Read16IovSync(IntPtr context, int lun, ulong lba, uint length, int blockSize,
         int rdprotect, int dpo, int fua, int fuaNv, int groupNumber, IoVector* iov, int iovCount);
+
+    /// <summary>libiscsi's <c>SCSI_XFER_READ</c>: the command reads from the target.</summary>
+    public const int TransferRead = 1;
+
+    [LibraryImport(Library, EntryPoint = "scsi_create_task")]
+    public static partial IntPtr CreateTask(int cdbSize, byte* cdb, int transferDirection, int expectedLength);
+
+    [LibraryImport(Library, EntryPoint = "scsi_task_add_data_in_buffer")]
+    public static partial int AddDataInBuffer(IntPtr task, int length, byte* buffer);
+
+    /// <summary>Sends <paramref name="task"/> and waits for its answer: the task, or zero when it could not be sent (the task stays the caller's).</summary>
+    [LibraryImport(Library, EntryPoint = "iscsi_scsi_command_sync")]
+    public static partial IntPtr ScsiCommandSync(IntPtr context, int lun, IntPtr task, IntPtr data);
 
     [LibraryImport(Library, EntryPoint = "scsi_task_get_status")]
     public static partial int TaskGetStatus(IntPtr task, Sense* sense);

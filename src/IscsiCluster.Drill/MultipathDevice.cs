@@ -3,37 +3,54 @@ using System.Diagnostics;
 namespace IscsiCluster.Drill;
 
 /// <summary>
-/// A LUN reached through every portal, with what dm-multipath does with its paths under <c>no_path_retry queue</c>:
-/// commands go down the path that last answered, a command that meets a dead path or a LUN in transition is sent
-/// again down the next path, dead paths are retried once a second, and I/O queues while no path answers (up to
-/// <see cref="QueueLimit"/>, past which the command fails as an error the application would see). Only errors the
-/// target reports as such (a CHECK CONDITION other than NOT READY or UNIT ATTENTION) fail a command at once.
+/// A LUN reached through every portal, with what dm-multipath does with its paths under <c>path_grouping_policy
+/// group_by_prio</c>, <c>prio alua</c>, <c>failback immediate</c> and <c>no_path_retry queue</c>:
+/// <list type="bullet">
+/// <item>each path's priority comes from its target port group's asymmetric access state (REPORT TARGET PORT GROUPS down
+/// that path, its group from VPD page 0x83), and commands go down the best path: the owner's (active/optimized) when it
+/// is logged in;</item>
+/// <item>the states are read again when a path logs in and when a command meets ASYMMETRIC ACCESS STATE CHANGED or a
+/// LUN in transition, as the kernel's ALUA handler does;</item>
+/// <item>a command that meets a dead path or a LUN in transition is sent again down the next best path, and I/O queues
+/// while no path answers (up to <see cref="QueueLimit"/>, past which the command fails as an error the application would
+/// see);</item>
+/// <item>dead paths are logged in again once a second by a checker thread beside the I/O, as multipathd's path checker
+/// does, so a login to a node that is still starting never holds a command back.</item>
+/// </list>
+/// Only errors the target reports as such (a CHECK CONDITION other than NOT READY or UNIT ATTENTION) fail a command at once.
+/// One thread issues the commands; the checker only touches paths that are not logged in.
 /// </summary>
 internal sealed class MultipathDevice : IDisposable
 {
-    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CheckerInterval = TimeSpan.FromSeconds(1);
+    private const int AsymmetricAccessStateChanged = 0x2a06;
+
     private readonly IscsiPath[] _paths;
-    private readonly long[] _nextReconnect;
     private readonly Stopwatch _clock;
+    private readonly Thread _checker;
+    private readonly ManualResetEventSlim _stop = new();
     private int _current;
 
     public MultipathDevice(IReadOnlyList<string> portals, string target, int lun, string initiator, Stopwatch clock, int timeoutSeconds = 5)
     {
         _paths = [.. portals.Select(p => new IscsiPath(p, target, lun, initiator, timeoutSeconds))];
-        _nextReconnect = new long[_paths.Length];
         _clock = clock;
 
         // Every path logged in from the start, as dm-multipath keeps them: a command turned away by one finds the next ready.
-        for (var i = 0; i < _paths.Length; i++)
+        foreach (var path in _paths)
         {
-            if (!_paths[i].TryConnect())
-            {
-                _nextReconnect[i] = _clock.ElapsedTicks + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
-            }
+            path.TryConnect();
         }
+
+        _current = Best(tried: 0) ?? 0;
+        _checker = new Thread(Check) { IsBackground = true, Name = "multipath checker" };
+        _checker.Start();
     }
 
     public TimeSpan QueueLimit { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The index (in the portals given) of the path the last command went down last.</summary>
+    public int LastPath => _current;
 
     /// <summary>What the last failed command met.</summary>
     public string LastError { get; private set; } = "";
@@ -43,11 +60,10 @@ internal sealed class MultipathDevice : IDisposable
     {
         var started = _clock.Elapsed;
         var unitAttentions = 0;
-        var triedSinceWait = 0;
+        var tried = 0; // paths that turned this command away since the last wait, one bit each
         while (true)
         {
-            var path = Choose();
-            if (path is null || triedSinceWait >= _paths.Length)
+            if (Best(tried) is not { } index)
             {
                 if (_clock.Elapsed - started > QueueLimit)
                 {
@@ -56,25 +72,33 @@ internal sealed class MultipathDevice : IDisposable
                 }
 
                 Thread.Sleep(100);
-                triedSinceWait = 0;
+                tried = 0;
+                RefreshStates();
                 continue;
             }
 
+            _current = index;
+            var path = _paths[index];
             switch (command(path))
             {
                 case Outcome.Good:
                     return true;
                 case Outcome.UnitAttention when ++unitAttentions <= 8:
+                    if (path.LastSense == AsymmetricAccessStateChanged)
+                    {
+                        RefreshStates();
+                    }
+
                     continue;
                 case Outcome.UnitAttention:
+                    tried |= 1 << index;
+                    continue;
                 case Outcome.NotReady:
-                    Next();
-                    triedSinceWait++;
+                    tried |= 1 << index;
+                    RefreshStates();
                     continue;
                 case Outcome.PathDown:
-                    _nextReconnect[_current] = _clock.ElapsedTicks + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
-                    Next();
-                    triedSinceWait++;
+                    tried |= 1 << index;
                     continue;
                 default:
                     LastError = $"{path.Portal}: {path.LastError}";
@@ -83,39 +107,61 @@ internal sealed class MultipathDevice : IDisposable
         }
     }
 
-    /// <summary>The current path if it is connected, else the next that is or that reconnects now.</summary>
-    private IscsiPath? Choose()
+    /// <summary>
+    /// The logged-in path with the best priority among those not yet <paramref name="tried"/>: the last one used when
+    /// it is among the best (dm-multipath stays on a path within its group), else the first of them.
+    /// </summary>
+    private int? Best(int tried)
     {
+        int? best = null;
         for (var i = 0; i < _paths.Length; i++)
         {
             var index = (_current + i) % _paths.Length;
-            var path = _paths[index];
-            if (!path.Connected && _clock.ElapsedTicks >= _nextReconnect[index])
+            if ((tried & (1 << index)) == 0 && _paths[index].Connected && (best is null || _paths[index].Priority > _paths[best.Value].Priority))
             {
-                if (!path.TryConnect())
-                {
-                    _nextReconnect[index] = _clock.ElapsedTicks + (long)(ReconnectInterval.TotalSeconds * Stopwatch.Frequency);
-                }
-            }
-
-            if (path.Connected)
-            {
-                _current = index;
-
-                return path;
+                best = index;
             }
         }
 
-        return null;
+        return best;
     }
 
-    private void Next() => _current = (_current + 1) % _paths.Length;
+    /// <summary>Reads every logged-in path's access state again.</summary>
+    private void RefreshStates()
+    {
+        foreach (var path in _paths)
+        {
+            if (path.Connected)
+            {
+                path.ReadAccessState();
+            }
+        }
+    }
+
+    /// <summary>The path checker: logs dead paths in again (reading their access state before the I/O may use them).</summary>
+    private void Check()
+    {
+        while (!_stop.Wait(CheckerInterval))
+        {
+            foreach (var path in _paths)
+            {
+                if (!path.Connected && !_stop.IsSet)
+                {
+                    path.TryConnect();
+                }
+            }
+        }
+    }
 
     public void Dispose()
     {
+        _stop.Set();
+        _checker.Join();
         foreach (var path in _paths)
         {
             path.Dispose();
         }
+
+        _stop.Dispose();
     }
 }

@@ -145,6 +145,7 @@ try
 
     var status = cluster.Status(1) ?? throw new InvalidOperationException("node-1 gives no status");
     var portals = status.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("portal").GetString()!).ToArray();
+    var portalNodes = status.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("number").GetInt32()).ToArray();
     var workload = new Workload(portals, DrillTarget, DrillLun, blocks);
     Console.WriteLine($"drill {kind}: {rounds} round(s), {blocks} blocks of 4 KiB through {string.Join(", ", portals)}");
     workload.Prefill();
@@ -162,7 +163,7 @@ try
             $"timeline: pause from {report.Timeline.PauseFrom:0.00} s, unreachable at {report.Timeline.Detected:0.00} s, down at {report.Timeline.NodeDown:0.00} s, " +
             $"new owner serving at {report.Timeline.NewOwnerServing:0.00} s, first I/O answered at {report.Timeline.FirstIoAnswered:0.00} s");
         Console.WriteLine(
-            $"    I/O latency before: {Describe(report.SteadyLatency)}; while catching up: {Describe(report.CatchUpLatency)}");
+            $"    I/O latency before: {Describe(report.SteadyLatency)}{OwnerShare(report.SteadyLatency, Array.IndexOf(portalNodes, report.OwnerBefore))}; while catching up: {Describe(report.CatchUpLatency)}");
         foreach (var problem in report.Problems)
         {
             Console.WriteLine($"    {problem}");
@@ -201,6 +202,12 @@ finally
 
 static string Describe(LatencySummary? latency) =>
     latency is { } l ? $"median {l.P50Ms:0.0} ms, p99 {l.P99Ms:0.0} ms, longest {l.MaxMs:0.0} ms over {l.Commands} commands" : "-";
+
+// Multipath follows ALUA: before the node leaves, nearly every command goes down the owner's (active/optimized) path.
+static string OwnerShare(LatencySummary? latency, int ownerPath) =>
+    latency is { Commands: > 0 } l && ownerPath >= 0
+        ? $", {100.0 * (ownerPath < l.ByPath.Count ? l.ByPath[ownerPath] : 0) / l.Commands:0.0} % through the owner's portal"
+        : "";
 
 static string Median(IEnumerable<double?> values)
 {

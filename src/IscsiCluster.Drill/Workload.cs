@@ -17,18 +17,26 @@ internal sealed record WorkloadReport(
     /// <summary>Latency percentiles (ms) of the commands issued between <paramref name="from"/> and <paramref name="to"/> (drill seconds); null when none was.</summary>
     public LatencySummary? LatencyBetween(double from, double to)
     {
-        var latencies = Ios.Where(io => io.Issued >= from && io.Issued < to).Select(io => io.Latency * 1000).Order().ToArray();
+        var ios = Ios.Where(io => io.Issued >= from && io.Issued < to).ToArray();
+        var latencies = ios.Select(io => io.Latency * 1000).Order().ToArray();
         return latencies.Length == 0
             ? null
-            : new LatencySummary(latencies.Length, Math.Round(latencies[latencies.Length / 2], 2), Math.Round(latencies[(int)(latencies.Length * 0.99)], 2), Math.Round(latencies[^1], 2));
+            : new LatencySummary(latencies.Length, Math.Round(latencies[latencies.Length / 2], 2), Math.Round(latencies[(int)(latencies.Length * 0.99)], 2), Math.Round(latencies[^1], 2))
+            {
+                ByPath = [.. Enumerable.Range(0, ios.Max(io => io.Path) + 1).Select(path => ios.Count(io => io.Path == path))],
+            };
     }
 }
 
-/// <summary>One command: when it was issued (drill seconds) and how long until it was answered (seconds).</summary>
-internal readonly record struct IoTime(double Issued, double Latency);
+/// <summary>One command: when it was issued (drill seconds), how long until it was answered (seconds), and the path (portal index) that answered it last.</summary>
+internal readonly record struct IoTime(double Issued, double Latency, int Path);
 
 /// <summary>How many commands, and their median, 99th percentile and longest latency in milliseconds.</summary>
-internal sealed record LatencySummary(int Commands, double P50Ms, double P99Ms, double MaxMs);
+internal sealed record LatencySummary(int Commands, double P50Ms, double P99Ms, double MaxMs)
+{
+    /// <summary>How many of the commands each path (portal index) answered or turned away last.</summary>
+    public IReadOnlyList<int> ByPath { get; init; } = [];
+}
 
 /// <summary>
 /// Writes unique, checksummed 4 KiB blocks and reads them back, through a <see cref="MultipathDevice"/> per worker; each
@@ -164,7 +172,7 @@ internal sealed class Workload
             }
 
             var pause = answered - issued;
-            result.Ios.Add(new IoTime(issued, pause));
+            result.Ios.Add(new IoTime(issued, pause, device.LastPath));
             if (pause > result.LongestPause)
             {
                 result.LongestPause = pause;
