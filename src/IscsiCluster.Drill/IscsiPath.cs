@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace IscsiCluster.Drill;
 
 /// <summary>What one attempt of a command on one path came to.</summary>
@@ -30,9 +28,6 @@ internal enum Outcome
 /// </summary>
 internal sealed unsafe class IscsiPath : IDisposable
 {
-    /// <summary>multipath-tools' alua prioritizer: active/optimized 50, active/non-optimized 10, standby 1, any other state 0.</summary>
-    public const int OptimizedPriority = 50;
-
     private readonly string _initiator;
     private volatile IntPtr _context;
     private int _group = -1;
@@ -107,56 +102,16 @@ internal sealed unsafe class IscsiPath : IDisposable
         }
     }
 
-    /// <summary>The target port group designator of VPD page 0x83 (SPC-4 7.8.6.7) down this path; null when it has none.</summary>
     private int? TargetPortGroupOf(IntPtr context)
     {
-        byte[] cdb = [0x12, 0x01, 0x83, 0x01, 0x00, 0x00];
         var page = new byte[256];
-        if (!Command(context, cdb, page))
-        {
-            return null;
-        }
-
-        var end = Math.Min(page.Length, 4 + ((page[2] << 8) | page[3]));
-        for (var at = 4; at + 4 <= end; at += 4 + page[at + 3])
-        {
-            var association = (page[at + 1] >> 4) & 0x3;
-            var type = page[at + 1] & 0xf;
-            if (association == 1 && type == 5 && at + 8 <= end)
-            {
-                return (page[at + 6] << 8) | page[at + 7];
-            }
-        }
-
-        return null;
+        return Command(context, Alua.DeviceIdentificationCdb, page) ? Alua.TargetPortGroupOf(page) : null;
     }
 
-    /// <summary>The priority of this path's group from REPORT TARGET PORT GROUPS (SPC-4 6.36); 0 when it cannot be read.</summary>
     private int PriorityOf(IntPtr context)
     {
-        byte[] cdb = [0xa3, 0x0a, 0, 0, 0, 0, 0, 0, 0x04, 0x00, 0, 0];
-        var answer = new byte[1024];
-        if (_group < 0 || !Command(context, cdb, answer))
-        {
-            return 0;
-        }
-
-        var end = Math.Min(answer.Length, 4 + (int)Math.Min(answer.Length, BinaryPrimitives.ReadUInt32BigEndian(answer)));
-        for (var at = 4; at + 8 <= end; at += 8 + 4 * answer[at + 7])
-        {
-            if (((answer[at + 2] << 8) | answer[at + 3]) == _group)
-            {
-                return (answer[at] & 0xf) switch
-                {
-                    0 => OptimizedPriority,
-                    1 => 10,
-                    2 => 1,
-                    _ => 0,
-                };
-            }
-        }
-
-        return 0;
+        var answer = new byte[Alua.ReportLength];
+        return _group >= 0 && Command(context, Alua.ReportTargetPortGroupsCdb, answer) ? Alua.PriorityOf(answer, _group) : 0;
     }
 
     /// <summary>

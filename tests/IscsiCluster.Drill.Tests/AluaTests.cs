@@ -1,0 +1,57 @@
+namespace IscsiCluster.Drill.Tests;
+
+/// <summary>The drill's initiator ranks its paths from the target's VPD page 0x83 and REPORT TARGET PORT GROUPS answers.</summary>
+public sealed class AluaTests
+{
+    [Fact]
+    public void ThePathsGroupIsTheTargetPortGroupDesignatorOfTheTargetPort()
+    {
+        byte[] page =
+        [
+            0x00, 0x83, 0x00, 0x1c,
+            0x01, 0x03, 0x00, 0x08, 0x60, 0x01, 0x40, 0x50, 0x00, 0x00, 0x00, 0x01, // NAA, the logical unit
+            0x01, 0x14, 0x00, 0x04, 0x00, 0x00, 0x00, 0x02, // relative target port 2
+            0x01, 0x15, 0x00, 0x04, 0x00, 0x00, 0x00, 0x07, // target port group 7
+        ];
+
+        Assert.Equal(7, Alua.TargetPortGroupOf(page));
+    }
+
+    [Fact]
+    public void APageWithoutATargetPortGroupOrCutShortHasNone()
+    {
+        byte[] page = [0x00, 0x83, 0x00, 0x0c, 0x01, 0x03, 0x00, 0x08, 0x60, 0x01, 0x40, 0x50, 0x00, 0x00, 0x00, 0x01];
+        Assert.Null(Alua.TargetPortGroupOf(page));
+        Assert.Null(Alua.TargetPortGroupOf([0x00, 0x83, 0x00, 0x08, 0x01, 0x15, 0x00, 0x04, 0x00]));
+    }
+
+    [Theory]
+    [InlineData(1, Alua.OptimizedPriority)]
+    [InlineData(2, Alua.NonOptimizedPriority)]
+    [InlineData(3, 0)] // unavailable: a lost node
+    [InlineData(4, 0)] // transitioning
+    [InlineData(5, Alua.StandbyPriority)]
+    [InlineData(9, 0)] // not reported
+    public void EachGroupsPriorityFollowsItsAccessState(int group, int priority)
+    {
+        byte[] answer =
+        [
+            0x00, 0x00, 0x00, 0x30,
+            0x80, 0x0f, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, // group 1 active/optimized (preferred), one port
+            0x01, 0x0f, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, // group 2 active/non-optimized
+            0x03, 0x0f, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, // group 3 unavailable, no ports listed
+            0x0f, 0x0f, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, // group 4 transitioning
+            0x02, 0x0f, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, // group 5 standby
+        ];
+
+        Assert.Equal(priority, Alua.PriorityOf(answer, group));
+    }
+
+    [Fact]
+    public void ACutAnswerGivesNoPriorityAndNoError()
+    {
+        byte[] answer = [0x00, 0x00, 0x01, 0x00, 0x00, 0x0f, 0x00, 0x01, 0x00];
+        Assert.Equal(0, Alua.PriorityOf(answer, 1));
+        Assert.Equal(0, Alua.PriorityOf([0x00], 1));
+    }
+}
