@@ -177,7 +177,15 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         exclusive.Started = true;
         if (exclusive.Request is TaskManagementRequest management)
         {
-            Self.Tell(new ExclusiveDone(_unit.Manage(management), exclusive.ReplyTo, _incarnation));
+            // A reset may have saved unit state (mode pages back to their defaults): answered once that is on a majority.
+            var done = _unit.Manage(management);
+            if (_replication?.State.TakePendingWrite() is { } reset)
+            {
+                _ = CompleteManagementAsync(done, reset, Self, exclusive.ReplyTo, _incarnation);
+                return;
+            }
+
+            Self.Tell(new ExclusiveDone(done, exclusive.ReplyTo, _incarnation));
             return;
         }
 
@@ -211,6 +219,24 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         }
 
         self.Tell(new ExclusiveDone(result, replyTo, incarnation), ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Answers a task management function once the unit state it saved is on a majority. Should the write fail, the
+    /// function still happened here; the next owner holds the state as it was before it, which initiators learn of
+    /// from the move's unit attentions.
+    /// </summary>
+    private static async Task CompleteManagementAsync(TaskManagementDone done, Task saved, IActorRef self, IActorRef replyTo, object incarnation)
+    {
+        try
+        {
+            await saved;
+        }
+        catch (ReplicationUnavailableException)
+        {
+        }
+
+        self.Tell(new ExclusiveDone(done, replyTo, incarnation), ActorRefs.NoSender);
     }
 
     /// <summary>An exclusive command the actor started before its restart ended: its initiator still gets the answer.</summary>
