@@ -131,6 +131,12 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         var counters = CountersOf(command);
         counters.Submitted(command);
         var running = RunAsync(command);
+        if (running.IsCompleted && _replication?.State.TakePendingWrite() is { } saved)
+        {
+            // Unit state was saved meanwhile (most often: it reported a saved unit attention): answered once that is on a majority.
+            running = AfterSavedAsync(running.Result, saved);
+        }
+
         if (running.IsCompleted)
         {
             var result = running.Result;
@@ -141,6 +147,23 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
         _overlapping++;
         _ = FinishOverlappingAsync(command, running, replyTo, Self, _incarnation);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> once <paramref name="saved"/> is on a majority. Should that write fail, the answer goes
+    /// anyway: the next owner then reports the attention once more, which an initiator takes as one more retry.
+    /// </summary>
+    private static async ValueTask<CommandComplete> AfterSavedAsync(CommandComplete result, Task saved)
+    {
+        try
+        {
+            await saved;
+        }
+        catch (ReplicationUnavailableException)
+        {
+        }
+
+        return result;
     }
 
     /// <summary>

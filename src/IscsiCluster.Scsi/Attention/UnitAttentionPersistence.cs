@@ -5,7 +5,9 @@ namespace IscsiCluster.Scsi.Attention;
 /// state across owners (a cluster): a nexus owed, say, REGISTRATIONS PREEMPTED still learns of it from the next owner.
 /// Only the conditions <see cref="NexusState.IsKept"/> names are saved, and the table is written only when they change:
 /// when one is established (for nexuses other than the one whose command caused it), and when a nexus that had one in
-/// the saved table is told of it, which is rare; a command that reports nothing saved writes nothing.
+/// the saved table is told of it, which is rare; a command that reports nothing saved writes nothing. Should the write that
+/// clears a reported attention be lost with its owner, the next owner reports it a second time, which an initiator
+/// takes as one more retry: an attention may be repeated, never lost.
 /// <para>
 /// The saved table holds at most <see cref="MaxNexuses"/> nexuses, those whose kept conditions are oldest dropped first,
 /// so it stays well inside the store's room whatever initiators do (each entry is under 700 bytes with names of the
