@@ -79,6 +79,20 @@ public class UnitStateAcrossOwnersTests
     }
 
     [Fact]
+    public void CapacityAndLunInventoryChangesOwedSurviveAChangeOfOwner()
+    {
+        var first = Owner(Pr.A, Pr.B);
+        _device.BlockCount = 128;
+        Harness.AssertSense(Harness.Run(first, Harness.Cdb6(0x00), nexus: Pr.A), 0x6, 0x2A, 0x09);   // A hears of the new capacity...
+        first.SetInventory([0, 1, 2]);
+
+        var next = Owner();
+
+        // ...B has not: it is owed both, after what any nexus new to the owner is owed.
+        Assert.Equal([PowerOnReset, (0x2A, 0x09), (0x3F, 0x0E)], Pr.DrainUnitAttentions(next, Pr.B));
+    }
+
+    [Fact]
     public void ReportingWhatNothingSavedWritesNothingAndReportingASavedAttentionWritesOnce()
     {
         var unit = Owner(Pr.A, Pr.B);
