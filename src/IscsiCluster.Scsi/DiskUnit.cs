@@ -21,6 +21,12 @@ public sealed class DiskUnit : IScsiUnit
     /// <summary>The <see cref="IUnitStateStore"/> key of the persistent reservation state (saved while APTPL is in effect).</summary>
     public const string PersistentReservationsKey = "scsi.persistent-reservations";
 
+    /// <summary>The <see cref="IUnitStateStore"/> key of the changed mode pages (kept only by a store that keeps state across owners).</summary>
+    public const string ModePagesKey = "scsi.mode-pages";
+
+    /// <summary>The <see cref="IUnitStateStore"/> key of the unit attentions owed (kept only by a store that keeps state across owners).</summary>
+    public const string UnitAttentionsKey = "scsi.unit-attentions";
+
     private static readonly ushort[] Versions =
         [VersionDescriptor.Sam5, VersionDescriptor.Spc4, VersionDescriptor.Sbc3, VersionDescriptor.Iscsi];
 
@@ -29,6 +35,8 @@ public sealed class DiskUnit : IScsiUnit
     private readonly ReservationState _reservations = new();
     private readonly ExtendedCopyCommands _copyManager;
     private readonly ReservationPersistence _persistence;
+    private readonly ModePagePersistence _modePages;
+    private readonly Disk _disk;
     private long _blockCount;
 
     /// <param name="identity">What the unit reports about itself.</param>
@@ -36,7 +44,9 @@ public sealed class DiskUnit : IScsiUnit
     /// <param name="options">Limits and defaults; <see cref="DiskOptions"/>' defaults when null.</param>
     /// <param name="state">
     /// Durable LUN state. With it, APTPL is supported (PTPL_C one) and reservations saved under
-    /// APTPL are restored here; without it, reservations last as long as this object.
+    /// APTPL are restored here; without it, reservations last as long as this object. A store that
+    /// keeps state across owners (<see cref="IUnitStateStore.KeepsStateAcrossOwners"/>) also keeps the
+    /// changed mode pages and the unit attentions owed to each nexus, restored here too.
     /// </param>
     /// <param name="portGroups">
     /// The unit's target port groups and their access states (implicit ALUA across nodes); null for a unit served by one
@@ -49,11 +59,13 @@ public sealed class DiskUnit : IScsiUnit
         identity.Validate();
         Identity = identity;
         _device = device;
-        var disk = new Disk(device, options ?? new DiskOptions());
+        var disk = _disk = new Disk(device, options ?? new DiskOptions());
         _blockCount = device.BlockCount;
         var persistence = _persistence = new ReservationPersistence(state, PersistentReservationsKey);
         ReservationStateDiscarded = !persistence.TryRestore(_reservations);
-        _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, () => Reset(disk))
+        _modePages = new ModePagePersistence(state, ModePagesKey);
+        var attentions = state is { KeepsStateAcrossOwners: true } ? new UnitAttentionPersistence(state, UnitAttentionsKey) : null;
+        _engine = new UnitEngine(ownsUnitAttentions: true, SenseReason.InvalidCommandOperationCode, () => Reset(disk), attentions)
         {
             Reservations = _reservations,
             PortGroups = portGroups,
@@ -89,7 +101,7 @@ public sealed class DiskUnit : IScsiUnit
             new GetLbaStatusCommand(disk).Entry,
             .. new PreFetchCommands(disk, readWrite).Entries,
             .. new MediumCommands(disk).Entries,
-            .. new ModeSelectCommand(disk, _engine.Nexuses).Entries,
+            .. new ModeSelectCommand(disk, _engine.Nexuses, _modePages).Entries,
             .. new PersistentReserveInCommand(_reservations, persistence).Entries,
             .. new PersistentReserveOutCommand(_reservations, persistence, _engine.Nexuses).Entries,
             .. new ReserveReleaseCommands(_reservations).Entries,
@@ -97,20 +109,27 @@ public sealed class DiskUnit : IScsiUnit
             ReportSupportedTaskManagementFunctionsCommand.Entry,
             ReportTargetPortGroupsCommand.For(portGroups),
         ]);
+        _modePages.TryRestore(disk.Mode);
+        _engine.Nexuses.Restore();
     }
 
     /// <summary>What the unit reports about itself.</summary>
     public LogicalUnitIdentity Identity { get; }
 
     /// <summary>
-    /// Reads the persistent reservation state from the unit's state store again, replacing what the unit holds: a new owner
-    /// of a replicated LUN calls it once its replica holds everything the last owner saved. False when the saved state
-    /// could not be decoded (the unit then holds no registrations).
+    /// Reads the unit's state from its state store again: a new owner of a replicated LUN calls it once its replica holds
+    /// everything the last owner saved. The persistent reservations and the mode pages replace what the unit holds; the
+    /// unit attentions saved for each nexus join what the unit already owes (see <see cref="NexusTable.Restore"/>).
+    /// False when some saved state could not be decoded (the unit then holds no registrations, default pages, or owes
+    /// only what a new nexus is owed, for the part concerned).
     /// </summary>
-    public bool RestoreReservations()
+    public bool RestoreState()
     {
         _reservations.Clear();
-        return _persistence.TryRestore(_reservations);
+        var reservations = _persistence.TryRestore(_reservations);
+        var modePages = _modePages.TryRestore(_disk.Mode);
+        var attentions = _engine.Nexuses.Restore();
+        return reservations && modePages && attentions;
     }
 
     /// <summary>
@@ -177,6 +196,7 @@ public sealed class DiskUnit : IScsiUnit
     private void Reset(Disk disk)
     {
         disk.Mode.Reset();
+        _modePages.Persist(disk.Mode);
         _reservations.Spc2Holder = null;
     }
 }

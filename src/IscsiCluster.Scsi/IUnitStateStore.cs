@@ -20,7 +20,9 @@ public interface IUnitStateStore
     /// <summary>
     /// True when the store keeps the unit's state across owners (a cluster): persistent reservations are then saved
     /// whatever APTPL says, since moving the LUN to another node is no power loss (SPC-4 5.13.5.3 lets APTPL only decide
-    /// what survives a loss of power).
+    /// what survives a loss of power). For the same reason the current mode page values and the unit attentions owed to
+    /// each nexus are saved too (<see cref="DiskUnit.ModePagesKey"/>, <see cref="DiskUnit.UnitAttentionsKey"/>); a store
+    /// without it keeps neither, its restart being a power on.
     /// </summary>
     bool KeepsStateAcrossOwners => false;
 }

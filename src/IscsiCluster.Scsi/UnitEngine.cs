@@ -21,9 +21,10 @@ internal sealed class UnitEngine
     /// <param name="ownsUnitAttentions">False for a LUN that does not exist (it owes no unit attentions).</param>
     /// <param name="unsupportedCommand">The reason an unknown opcode gets.</param>
     /// <param name="onReset">Restores defaults on a logical unit or target reset (SAM-5 6.3.3: mode parameters).</param>
-    public UnitEngine(bool ownsUnitAttentions, SenseReason unsupportedCommand, Action? onReset)
+    /// <param name="attentions">Where the unit attentions that outlive a change of owner are saved; null to keep them in memory only.</param>
+    public UnitEngine(bool ownsUnitAttentions, SenseReason unsupportedCommand, Action? onReset, UnitAttentionPersistence? attentions = null)
     {
-        Nexuses = new NexusTable(ownsUnitAttentions);
+        Nexuses = new NexusTable(ownsUnitAttentions, attentions);
         _unsupportedCommand = unsupportedCommand;
         _onReset = onReset;
     }
@@ -50,7 +51,13 @@ internal sealed class UnitEngine
     /// <summary>Runs one command through the checks of SAM-5 5.14 and SPC-4 4.2, then its handler.</summary>
     public async ValueTask<CommandComplete> ExecuteAsync(ExecuteCommand command, CancellationToken ct)
     {
-        var result = await RunAsync(command, ct);
+        var running = RunAsync(command, ct);
+
+        // Still on the unit's thread: the checks (a unit attention reported) and the handlers that change what is owed
+        // (REQUEST SENSE, REPORT LUNS, MODE SELECT, PERSISTENT RESERVE OUT) have run; a handler that goes on elsewhere
+        // only moves data. Nothing is written unless a saved condition changed.
+        Nexuses.SaveIfChanged();
+        var result = await running;
         return Complete(command, result);
     }
 

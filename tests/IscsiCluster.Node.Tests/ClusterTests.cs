@@ -1,11 +1,14 @@
 using System.Text.Json;
+using IscsiCluster.Iscsi.Protocol.Pdus;
+using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Node.Tests.Support;
 
 namespace IscsiCluster.Node.Tests;
 
 /// <summary>
 /// Three nodes in one cluster, reached with real initiators (libiscsi's tools, qemu-img): every portal is a path to the
-/// same LUN, the configuration is the cluster's, and the data outlives the node that owned it.
+/// same LUN, the configuration is the cluster's, and the data (with the LUN's own state: mode pages, unit attentions
+/// owed) outlives the node that owned it.
 /// </summary>
 public sealed class ClusterTests
 {
@@ -123,6 +126,112 @@ public sealed class ClusterTests
         Assert.Equal(0, report.StaleReads);
         var (lost, samples) = workload.Verify([.. survivors.Select(n => portals[n - 1])]);
         Assert.True(lost == 0, $"{lost} acknowledged blocks lost: {string.Join("; ", samples)}");
+    }
+
+    [Fact]
+    public async Task AWriteCacheClearedThroughOnePathIsClearedThroughAnotherOnceTheOwnerStopped()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var owner = await OwnerAsync(cluster, 1);
+        var paths = Enumerable.Range(1, 3).Where(n => n != owner).ToArray();
+        await using var one = await LoggedInAsync(cluster, paths[0], isid: 0x80_00_00_00_30_01UL);
+        await using var other = await LoggedInAsync(cluster, paths[1], isid: 0x80_00_00_00_30_02UL);
+
+        // MODE SELECT(6), PF, the caching page (SBC-3 6.4.5) with WCE cleared, through one path.
+        var caching = new byte[20];
+        caching[0] = 0x08;
+        caching[1] = 0x12;
+        byte[] parameters = [0, 0, 0, 0, .. caching];
+        var (_, selected, _) = await RunPastAttentionsAsync(one, [0x15, 0x10, 0, 0, (byte)parameters.Length, 0], parameters);
+        Assert.Equal(0, selected);
+        Assert.False(await WriteCacheEnabledAsync(one));
+
+        // The owner stops; through the other path, once a survivor owns the LUN, the page is as the first path left it, and
+        // the MODE PARAMETERS CHANGED that path was owed by the first one's MODE SELECT is still owed.
+        await cluster.StopNodeAsync(owner);
+        var (seen, status, data) = await RunPastAttentionsAsync(other, ModeSenseCaching, dataIn: 255);
+        Assert.Equal(0, status);
+        Assert.True((data[4 + 2] & 0x04) == 0, $"the new owner reports WCE set (unit attentions seen: {string.Join(", ", seen)})");
+        Assert.Contains(((byte)0x2A, (byte)0x01), seen);
+        Assert.NotEqual(owner, await OwnerAsync(cluster, paths[0]));
+    }
+
+    /// <summary>MODE SENSE(6), DBD, the caching page: a 4-byte header, then the page; WCE is bit 2 of its byte 2.</summary>
+    private static readonly byte[] ModeSenseCaching = [0x1A, 0x08, 0x08, 0, 255, 0];
+
+    private static async Task<bool> WriteCacheEnabledAsync(TestInitiator initiator)
+    {
+        var (_, status, data) = await RunPastAttentionsAsync(initiator, ModeSenseCaching, dataIn: 255);
+        Assert.Equal(0, status);
+        return (data[4 + 2] & 0x04) != 0;
+    }
+
+    /// <summary>A session to the test target through node <paramref name="node"/>'s portal, past its nexus's first unit attention.</summary>
+    private static async Task<TestInitiator> LoggedInAsync(TestCluster cluster, int node, ulong isid)
+    {
+        var initiator = await TestInitiator.ConnectAsync(cluster.Node(node).PortalEndPoint);
+        initiator.Isid = isid;
+        var login = await initiator.LoginAsync(TestNode.TargetName);
+        Assert.Equal(LoginStatus.Success, login.Status);
+        var (_, status, _) = await RunPastAttentionsAsync(initiator, TestInitiator.TestUnitReady());
+        Assert.Equal(0, status);
+        return initiator;
+    }
+
+    /// <summary>
+    /// Runs a command on LUN 1 until it is answered with neither a unit attention nor NOT READY (a LUN in transition,
+    /// which initiators retry), and returns the (ASC, ASCQ) of each unit attention seen, the final status and the data.
+    /// </summary>
+    private static async Task<(List<(byte Asc, byte Ascq)> Seen, byte Status, byte[] Data)> RunPastAttentionsAsync(
+        TestInitiator initiator, byte[] cdb, byte[]? dataOut = null, int dataIn = 0)
+    {
+        const ulong lun = 1UL << 48;                      // SAM-5 peripheral device addressing: LUN 1 in byte 1
+        var seen = new List<(byte, byte)>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            await initiator.SendAsync(dataOut is null
+                ? initiator.Command(cdb, read: dataIn > 0, expectedLength: (uint)dataIn, lun: lun)
+                : initiator.Command(cdb, write: true, expectedLength: (uint)dataOut.Length, immediateData: dataOut, lun: lun));
+            var data = new byte[dataIn];
+            ScsiResponsePdu? response = null;
+            while (response is null)
+            {
+                switch (await initiator.ReceiveAsync(TimeSpan.FromSeconds(30)))
+                {
+                    case ScsiDataInPdu dataInPdu:
+                        dataInPdu.Data.Span.CopyTo(data.AsSpan((int)dataInPdu.BufferOffset));
+                        if (dataInPdu.HasStatus)
+                        {
+                            return (seen, dataInPdu.Status, data);
+                        }
+
+                        break;
+                    case ScsiResponsePdu answer:
+                        response = answer;
+                        break;
+                }
+            }
+
+            // CHECK CONDITION: the data segment is SenseLength (2 bytes), then fixed format sense data.
+            if (response.Status != 0x02)
+            {
+                return (seen, response.Status, data);
+            }
+
+            var sense = response.Data.Span[2..];
+            var key = sense[2] & 0x0F;
+            Assert.True(key is 0x06 or 0x02, $"unexpected sense {Convert.ToHexString(sense)}");
+            Assert.True(DateTime.UtcNow < deadline, $"still answered {Convert.ToHexString(sense)} after a minute");
+            if (key == 0x06)
+            {
+                seen.Add((sense[12], sense[13]));
+            }
+            else
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>Retries READ CAPACITY the way a multipath initiator retries a LUN in transition, until it is answered.</summary>

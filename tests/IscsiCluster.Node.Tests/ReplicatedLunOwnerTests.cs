@@ -12,8 +12,9 @@ namespace IscsiCluster.Node.Tests;
 
 /// <summary>
 /// A replicated LUN's owner (the sharded entity) on a running node, driven by SCSI commands sent straight to it. Restarted
-/// by its supervisor after a failure, it keeps its unit and so every nexus's state; made anew, it owes every nexus POWER
-/// ON, RESET, OR BUS DEVICE RESET OCCURRED and has no SPC-2 reservation, as after a power on. In a group of writes, one
+/// by its supervisor after a failure, it keeps its unit and so every nexus's state; made anew, it reads back the mode pages
+/// and the unit attentions owed that the last owner saved with the blocks, owes every nexus POWER ON, RESET, OR BUS
+/// DEVICE RESET OCCURRED and has no SPC-2 reservation, as after a power on. In a group of writes, one
 /// outside the owner's address space is refused alone. With the write cache off an UNMAP is synced before it is answered.
 /// </summary>
 public sealed class ReplicatedLunOwnerTests
@@ -59,7 +60,7 @@ public sealed class ReplicatedLunOwnerTests
     }
 
     [Fact]
-    public async Task AnOwnerMadeAnewOwesEveryNexusPowerOnResetAndHasNoSpc2Reservation()
+    public async Task AnOwnerMadeAnewKeepsModePagesAndTheAttentionsOwedButNoSpc2Reservation()
     {
         await using var node = await TestNode.StartAsync();
         var (owner, lunId) = await OwnerAsync(node);
@@ -78,14 +79,20 @@ public sealed class ReplicatedLunOwnerTests
             },
             "no new owner was made");
 
+        var seenBy = new Dictionary<ITNexus, List<(byte Key, byte Asc, byte Ascq)>>();
         foreach (var nexus in new[] { First, Second })
         {
             var (seen, read) = await RunPastAttentionsAsync(fresh!, nexus, Read10(0, 1), dataIn: Block);
             Assert.Contains(PowerOnReset, seen);
             Assert.Equal(ScsiStatus.Good, read.Status);
+            seenBy[nexus] = seen;
         }
 
-        Assert.True(await WriteCacheEnabledAsync(fresh!, First), "mode pages did not return to their defaults");
+        // The second nexus, not the first whose MODE SELECT raised it, is still owed MODE PARAMETERS CHANGED; and the
+        // write cache the first cleared is cleared through the second's path too.
+        Assert.Contains(ModeParametersChanged, seenBy[Second]);
+        Assert.DoesNotContain(ModeParametersChanged, seenBy[First]);
+        Assert.False(await WriteCacheEnabledAsync(fresh!, Second), "the new owner reports the write cache the last one had disabled as enabled");
     }
 
     [Fact]

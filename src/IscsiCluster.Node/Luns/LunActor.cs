@@ -131,6 +131,12 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         var counters = CountersOf(command);
         counters.Submitted(command);
         var running = RunAsync(command);
+        if (running.IsCompleted && _replication?.State.TakePendingWrite() is { } saved)
+        {
+            // Unit state was saved meanwhile (most often: it reported a saved unit attention): answered once that is on a majority.
+            running = AfterSavedAsync(running.Result, saved);
+        }
+
         if (running.IsCompleted)
         {
             var result = running.Result;
@@ -141,6 +147,23 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
         _overlapping++;
         _ = FinishOverlappingAsync(command, running, replyTo, Self, _incarnation);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> once <paramref name="saved"/> is on a majority. Should that write fail, the answer goes
+    /// anyway: the next owner then reports the attention once more, which an initiator takes as one more retry.
+    /// </summary>
+    private static async ValueTask<CommandComplete> AfterSavedAsync(CommandComplete result, Task saved)
+    {
+        try
+        {
+            await saved;
+        }
+        catch (ReplicationUnavailableException)
+        {
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -177,7 +200,15 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         exclusive.Started = true;
         if (exclusive.Request is TaskManagementRequest management)
         {
-            Self.Tell(new ExclusiveDone(_unit.Manage(management), exclusive.ReplyTo, _incarnation));
+            // A reset may have saved unit state (mode pages back to their defaults): answered once that is on a majority.
+            var done = _unit.Manage(management);
+            if (_replication?.State.TakePendingWrite() is { } reset)
+            {
+                _ = CompleteManagementAsync(done, reset, Self, exclusive.ReplyTo, _incarnation);
+                return;
+            }
+
+            Self.Tell(new ExclusiveDone(done, exclusive.ReplyTo, _incarnation));
             return;
         }
 
@@ -211,6 +242,24 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         }
 
         self.Tell(new ExclusiveDone(result, replyTo, incarnation), ActorRefs.NoSender);
+    }
+
+    /// <summary>
+    /// Answers a task management function once the unit state it saved is on a majority. Should the write fail, the
+    /// function still happened here; the next owner holds the state as it was before it, which initiators learn of
+    /// from the move's unit attentions.
+    /// </summary>
+    private static async Task CompleteManagementAsync(TaskManagementDone done, Task saved, IActorRef self, IActorRef replyTo, object incarnation)
+    {
+        try
+        {
+            await saved;
+        }
+        catch (ReplicationUnavailableException)
+        {
+        }
+
+        self.Tell(new ExclusiveDone(done, replyTo, incarnation), ActorRefs.NoSender);
     }
 
     /// <summary>An exclusive command the actor started before its restart ended: its initiator still gets the answer.</summary>

@@ -25,9 +25,11 @@ namespace IscsiCluster.Node.Luns;
 /// each nexus, mode pages), is made here, once per Props: a LUN actor restarted after a failure keeps serving the same
 /// unit, and no initiator silently loses a reservation or an attention it is owed. A replicated LUN's owner restarted so
 /// starts a new epoch of its protocol under that same unit (<see cref="LunReplication.Start"/>). An owner made anew (its
-/// entity passivated, its node lost, the LUN moved) has a fresh unit: as after a power on, every nexus is owed POWER ON,
-/// RESET, OR BUS DEVICE RESET OCCURRED on its next command, SPC-2 reservations are gone and mode pages are back to their
-/// defaults, while persistent reservations are read back from the replicated state.
+/// entity passivated, its node lost, the LUN moved) has a fresh unit, which reads back from the replicated state what
+/// the last owner saved: persistent reservations, mode pages changed by MODE SELECT, and the unit attentions each nexus
+/// was owed (<see cref="DiskUnit.RestoreState"/>). What is not saved is lost as after a power on: every nexus is owed
+/// POWER ON, RESET, OR BUS DEVICE RESET OCCURRED on its next command, and SPC-2 reservations are gone. A nexus the saved
+/// state names is then owed what it was owed before and the move's ASYMMETRIC ACCESS STATE CHANGED.
 /// </para>
 /// </summary>
 public sealed class LunFactory(LunFactory.Parts parts)

@@ -88,7 +88,8 @@ public sealed class LunReplication : IPortGroups
     /// Starts owning, for <paramref name="actor"/> running <paramref name="unit"/>. When the actor is restarted by its
     /// supervisor (it failed), this is called again with the same unit after <see cref="Stop"/>: the stopped owner's
     /// protocol cannot start twice, so a new one starts in a new epoch, as after a resize. The unit, and the SCSI state
-    /// it holds for every nexus (unit attentions, SPC-2 reservations, mode pages), carries on.
+    /// it holds for every nexus (unit attentions, SPC-2 reservations, mode pages), carries on; once serving it reads the
+    /// saved state back (<see cref="DiskUnit.RestoreState"/>), which its own saves have kept equal.
     /// </summary>
     public void Start(IActorRef actor, DiskUnit unit)
     {
@@ -199,10 +200,14 @@ public sealed class LunReplication : IPortGroups
         LunLog.OwnerState(_logger, _lunId, state.ToString(), Volume.Epoch);
         if (state == OwnerState.Serving && !_hasServed)
         {
-            // The first time this owner serves, its replica holds every acknowledged write: the unit's saved state too.
+            // The first time this owner serves, its replica holds every acknowledged write: the unit's saved state too
+            // (reservations, mode pages, unit attentions owed), read back before the access state change is raised below.
             _hasServed = true;
             State.Reload();
-            _unit?.RestoreReservations();
+            if (_unit?.RestoreState() == false)
+            {
+                LunLog.StateDiscarded(_logger, _lunId);
+            }
         }
 
         CheckGroups();

@@ -1,7 +1,8 @@
 namespace IscsiCluster.Node.Luns;
 
 /// <summary>
-/// How a LUN's replicated address space is laid out: the unit's own state (persistent reservations) in a region before
+/// How a LUN's replicated address space is laid out: the unit's own state (persistent reservations, changed mode pages,
+/// unit attentions owed; <see cref="ReplicatedUnitState"/>) in a region before
 /// the blocks, then the blocks. Both are replicated by the same log, so the state is the same on every node and a new
 /// owner finds it as the last owner left it.
 /// </summary>

@@ -7,10 +7,13 @@ using IscsiCluster.Storage;
 namespace IscsiCluster.Node.Luns;
 
 /// <summary>
-/// A replicated LUN's own state (persistent reservations), kept in the state region at the start of its replicated
-/// address space (<see cref="ReplicatedLayout"/>) and replicated with its blocks, so every owner sees what the last
-/// one saved. Saving writes the whole region's contents as one write with FUA; the LUN actor holds the answer of the
-/// command that saved until that write is on a majority (<see cref="TakePendingWrite"/>).
+/// A replicated LUN's own state (persistent reservations, changed mode pages, the unit attentions owed to each nexus),
+/// kept in the state region at the start of its replicated address space (<see cref="ReplicatedLayout"/>) and
+/// replicated with its blocks, so every owner sees what the last one saved. Saving writes the whole region's contents
+/// as one write with FUA; the LUN actor holds the answer of the command or task management function that saved until
+/// that write is on a majority (<see cref="TakePendingWrite"/>). Nothing is written before the owner has read the region
+/// (<see cref="Reload"/>): a write then would replace what the last owner saved with the little this one holds so far;
+/// what the unit saves meanwhile stays here and is replaced by the region's contents, which the unit then reads back.
 /// <code>
 ///   count (4), then per entry: key length (2), key (UTF-8), value length (4), value
 /// </code>
@@ -19,6 +22,7 @@ public sealed class ReplicatedUnitState(BlockStore store, ulong volumeId, Func<R
 {
     private readonly SortedDictionary<string, byte[]> _values = new(StringComparer.Ordinal);
     private Task? _pending;
+    private bool _loaded;
 
     /// <summary>Every owner of the LUN reads what the last one saved.</summary>
     public bool KeepsStateAcrossOwners => true;
@@ -28,12 +32,15 @@ public sealed class ReplicatedUnitState(BlockStore store, ulong volumeId, Func<R
     public void Save(string key, ReadOnlySpan<byte> value)
     {
         _values[key] = value.ToArray();
-        Write();
+        if (_loaded)
+        {
+            Write();
+        }
     }
 
     public void Delete(string key)
     {
-        if (_values.Remove(key))
+        if (_values.Remove(key) && _loaded)
         {
             Write();
         }
@@ -42,6 +49,7 @@ public sealed class ReplicatedUnitState(BlockStore store, ulong volumeId, Func<R
     /// <summary>Reads the region from the owner's own replica (once it serves: the replica then holds every acknowledged write).</summary>
     public void Reload()
     {
+        _loaded = true;
         _values.Clear();
         var header = new byte[4];
         store.Read(volumeId, 0, header);

@@ -11,14 +11,31 @@ namespace IscsiCluster.Scsi.Attention;
 /// returns is new to the unit and is owed POWER ON, RESET, OR BUS DEVICE RESET OCCURRED, the
 /// other reset-class unit attention (29h), which tells it the same: everything it had was reset.
 /// Persistent reservations are not here: they belong to the unit and outlive every nexus.
+/// <para>
+/// With a <see cref="UnitAttentionPersistence"/>, what is owed that outlives a change of owner is saved after each
+/// change (<see cref="SaveIfChanged"/>) and read back by <see cref="Restore"/>.
+/// </para>
 /// </summary>
-internal sealed class NexusTable(bool ownsUnitAttentions)
+internal sealed class NexusTable
 {
     /// <summary>Lost nexuses kept per logical unit for the unit attention they are owed.</summary>
     internal const int MaxLostNexuses = 1024;
 
+    private readonly bool _ownsUnitAttentions;
+    private readonly UnitAttentionPersistence? _persistence;
+    private readonly Action _markKeptChanged;
     private readonly Dictionary<NexusKey, NexusState> _states = [];
     private readonly LinkedList<NexusKey> _lost = [];
+    private bool _keptChanged;
+
+    /// <param name="ownsUnitAttentions">False for a LUN that does not exist (it owes no unit attentions).</param>
+    /// <param name="persistence">Where the conditions that outlive a change of owner are saved; null to keep them in memory only.</param>
+    public NexusTable(bool ownsUnitAttentions, UnitAttentionPersistence? persistence = null)
+    {
+        _ownsUnitAttentions = ownsUnitAttentions;
+        _persistence = ownsUnitAttentions ? persistence : null;
+        _markKeptChanged = () => _keptChanged = true;
+    }
 
     /// <summary>Nexuses the unit keeps state for (live ones and lost ones still owed a unit attention).</summary>
     public int Count => _states.Count;
@@ -43,20 +60,14 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
             return state;
         }
 
-        state = new NexusState(nexus);
-        if (ownsUnitAttentions)
-        {
-            state.Establish(SenseReason.PowerOnResetOccurred);
-        }
-
-        _states.Add(key, state);
+        state = Add(key, nexus);
         return state;
     }
 
     /// <summary>Establishes a unit attention for every known nexus, except <paramref name="except"/> when given.</summary>
     public void EstablishForAll(SenseReason reason, NexusState? except = null)
     {
-        if (!ownsUnitAttentions)
+        if (!_ownsUnitAttentions)
         {
             return;
         }
@@ -68,12 +79,14 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
                 state.Establish(reason);
             }
         }
+
+        SaveIfChanged();
     }
 
     /// <summary>Establishes a unit attention for every known nexus whose key satisfies <paramref name="predicate"/>.</summary>
     public void EstablishWhere(Func<NexusKey, bool> predicate, SenseReason reason)
     {
-        if (!ownsUnitAttentions)
+        if (!_ownsUnitAttentions)
         {
             return;
         }
@@ -85,6 +98,8 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
                 state.Establish(reason);
             }
         }
+
+        SaveIfChanged();
     }
 
     /// <summary>
@@ -94,7 +109,7 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
     public void NexusLost(ITNexus nexus)
     {
         var key = NexusKey.From(nexus);
-        if (!ownsUnitAttentions || !_states.TryGetValue(key, out var state))
+        if (!_ownsUnitAttentions || !_states.TryGetValue(key, out var state))
         {
             _states.Remove(key);
             return;
@@ -106,9 +121,78 @@ internal sealed class NexusTable(bool ownsUnitAttentions)
             state.LostAt = _lost.AddLast(key);
         }
 
+        DropLostOverBound();
+        SaveIfChanged();
+    }
+
+    /// <summary>
+    /// Reads back what the saved table says each nexus is owed (a new owner, once its store holds what the last one
+    /// saved). A nexus this unit has not seen is owed, as every new nexus, POWER ON, RESET, OR BUS DEVICE RESET OCCURRED
+    /// first (SAM-5 6.3.1: its task set and any SPC-2 reservation did not come along), then what it was owed; it counts
+    /// among the lost nexuses until it shows up, so nexuses that never return are dropped in time. A nexus the unit
+    /// knows keeps what it has and gains what it lacks. False when the saved table could not be decoded.
+    /// </summary>
+    public bool Restore()
+    {
+        if (_persistence is null)
+        {
+            return true;
+        }
+
+        var decoded = _persistence.TryLoad(out var entries);
+        foreach (var entry in entries)
+        {
+            if (!_states.TryGetValue(entry.Nexus, out var state))
+            {
+                state = Add(entry.Nexus, UnitAttentionCodec.NexusOf(entry));
+                state.LostAt = _lost.AddLast(entry.Nexus);
+            }
+
+            foreach (var reason in entry.Reasons)
+            {
+                state.Establish(reason);
+            }
+        }
+
+        DropLostOverBound();
+        _keptChanged = true;                              // what was owed before the restore joins what was saved
+        SaveIfChanged();
+        return decoded;
+    }
+
+    /// <summary>Saves the kept unit attentions when one was established or cleared since the last save (on the unit's thread).</summary>
+    public void SaveIfChanged()
+    {
+        if (!_keptChanged || _persistence is null)
+        {
+            return;
+        }
+
+        _keptChanged = false;
+        _persistence.Save(_states);
+    }
+
+    private NexusState Add(NexusKey key, ITNexus nexus)
+    {
+        var state = new NexusState(nexus, _markKeptChanged);
+        if (_ownsUnitAttentions)
+        {
+            state.Establish(SenseReason.PowerOnResetOccurred);
+        }
+
+        _states.Add(key, state);
+        return state;
+    }
+
+    private void DropLostOverBound()
+    {
         while (_lost.Count > MaxLostNexuses)
         {
-            _states.Remove(_lost.First!.Value);
+            if (_states.Remove(_lost.First!.Value, out var dropped) && dropped.Kept.Any())
+            {
+                _keptChanged = true;
+            }
+
             _lost.RemoveFirst();
         }
     }

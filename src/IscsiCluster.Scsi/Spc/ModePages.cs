@@ -11,7 +11,14 @@ internal enum PageControl
 
 /// <summary>
 /// The mode pages of a disk (SPC-4 7.5, SBC-3 6.4) and their current values. Values
-/// live with the logical unit, shared by every I_T nexus; none can be saved.
+/// live with the logical unit, shared by every I_T nexus; none can be saved (PS zero,
+/// MODE SELECT with SP one and MODE SENSE of saved values are refused).
+/// <para>
+/// Current values are not saved values, but in a cluster they outlive a change of owner
+/// (<see cref="ModePagePersistence"/>): moving the LUN to another node is neither a power
+/// loss nor a reset, the only events after which SPC-4 (7.5.1) and SAM-5 (6.3) let current
+/// values fall back, so every path reports the same page before and after the move.
+/// </para>
 /// </summary>
 internal sealed class ModePages(bool defaultWriteCacheEnabled)
 {
@@ -93,6 +100,33 @@ internal sealed class ModePages(bool defaultWriteCacheEnabled)
 
     /// <summary>SAM-5 6.3.3: a reset returns mode parameters to their default values (nothing is saved).</summary>
     public void Reset() => WriteCacheEnabled = _defaultWriteCacheEnabled;
+
+    /// <summary>The pages whose current values differ from their defaults, header included, in ascending order.</summary>
+    public IReadOnlyList<byte[]> ChangedPages() =>
+        [.. Codes.Select(code => Build(code, PageControl.Current)).Where(page => !page.AsSpan().SequenceEqual(Build(page[0], PageControl.Default)))];
+
+    /// <summary>
+    /// Returns to the defaults, then applies <paramref name="pages"/> (from <see cref="ChangedPages"/>). A page that MODE
+    /// SELECT would refuse (not supported, of another length, or changing what cannot change) is skipped; false then.
+    /// </summary>
+    public bool TryRestore(IReadOnlyList<byte[]> pages)
+    {
+        Reset();
+        var all = true;
+        foreach (var page in pages)
+        {
+            if (page.Length < 2 || (page[0] & 0xC0) != 0 || !Codes.Contains(page[0]) || page[1] != LengthOf(page[0])
+                || page.Length != 2 + page[1] || FindUnchangeableField(page) >= 0)
+            {
+                all = false;
+                continue;
+            }
+
+            Apply(page);
+        }
+
+        return all;
+    }
 
     /// <summary>The PAGE LENGTH of a supported page.</summary>
     public static int LengthOf(byte code) => code switch

@@ -7,8 +7,11 @@ using IscsiCluster.Scsi.Sense;
 
 namespace IscsiCluster.Scsi.Spc;
 
-/// <summary>MODE SELECT(6) and MODE SELECT(10) (SPC-4 6.9, 6.10) for the caching and control pages.</summary>
-internal sealed class ModeSelectCommand(Disk disk, NexusTable nexuses)
+/// <summary>
+/// MODE SELECT(6) and MODE SELECT(10) (SPC-4 6.9, 6.10) for the caching and control pages. A change is kept with the
+/// unit's state (<see cref="ModePagePersistence"/>) before the other nexuses are owed MODE PARAMETERS CHANGED.
+/// </summary>
+internal sealed class ModeSelectCommand(Disk disk, NexusTable nexuses, ModePagePersistence persistence)
 {
     /// <summary>CDB usage of MODE SELECT(6): PF, SP, PARAMETER LIST LENGTH.</summary>
     public static readonly byte[] Usage6 = [OpCode.ModeSelect6, 0x11, 0x00, 0x00, 0xFF, 0x00];
@@ -79,6 +82,7 @@ internal sealed class ModeSelectCommand(Disk disk, NexusTable nexuses)
         // SPC-4 7.5.7 / SAM-5 5.14: other I_T nexuses learn of the change by unit attention.
         if (changed)
         {
+            persistence.Persist(disk.Mode);
             nexuses.EstablishForAll(SenseReason.ModeParametersChanged, except: context.Nexus);
         }
 

@@ -9,6 +9,12 @@ internal sealed class MemoryStateStore : IUnitStateStore
 
     public int Saves { get; private set; }
 
+    /// <summary>Deletes that removed a value.</summary>
+    public int Deletes { get; private set; }
+
+    /// <summary>True to stand for a cluster's store, which every owner of the LUN reads (a move is no power loss).</summary>
+    public bool KeepsStateAcrossOwners { get; init; }
+
     public byte[]? Load(string key) => Values.TryGetValue(key, out var value) ? value : null;
 
     public void Save(string key, ReadOnlySpan<byte> value)
@@ -17,5 +23,11 @@ internal sealed class MemoryStateStore : IUnitStateStore
         Saves++;
     }
 
-    public void Delete(string key) => Values.Remove(key);
+    public void Delete(string key)
+    {
+        if (Values.Remove(key))
+        {
+            Deletes++;
+        }
+    }
 }
