@@ -19,6 +19,22 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public IPEndPoint Portal { get; }
 
+    /// <summary>Whether the process has ended (crashed, killed or terminated).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakRssBytes => ReadStatusKibibytes("VmHWM:") * 1024;
+
+    /// <summary>The process's resident set size now (VmRSS), in bytes.</summary>
+    public long RssBytes => ReadStatusKibibytes("VmRSS:") * 1024;
+
+    private long ReadStatusKibibytes(string field)
+    {
+        // A line such as "VmHWM:\t  123456 kB".
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public string Url(int lun) => $"iscsi://{Portal.Address}:{Portal.Port}/{TestNode.TargetName}/{lun}";
 
     public static async Task<NodeProcess> StartAsync(string dataDirectory, string targetBody = TestNode.DefaultTarget)
