@@ -10,11 +10,25 @@ namespace IscsiCluster.Node.Tests.Support;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _log;
 
-    private NodeProcess(Process process, IPEndPoint portal)
+    private NodeProcess(Process process, IPEndPoint portal, System.Text.StringBuilder log)
     {
         _process = process;
         Portal = portal;
+        _log = log;
+    }
+
+    /// <summary>Everything the node printed so far (its console log).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
     }
 
     public IPEndPoint Portal { get; }
@@ -92,7 +106,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
         var endPoint = IPEndPoint.Parse((await File.ReadAllLinesAsync(readyFile))[0].Split(' ')[0]);
         File.Delete(readyFile);
-        return new NodeProcess(process, endPoint);
+        return new NodeProcess(process, endPoint, log);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
