@@ -22,6 +22,9 @@ public sealed class IscsiPortal : IAsyncDisposable
     private readonly SocketListener _listener;
     private readonly ConnectionAdmission _admission;
     private readonly TransferBudget _transfers;
+    private readonly SessionChurn _churn;
+    private readonly ILogger _logger;
+    private ITimer? _churnTimer;
     private readonly ConcurrentDictionary<long, ConnectionBudget> _connections = new();
     private long _peakPendingBytes;
     private long _peakOutputBytes;
@@ -39,6 +42,8 @@ public sealed class IscsiPortal : IAsyncDisposable
         _listener = new SocketListener(settings.ListenEndPoint, HandleConnectionAsync, loggerFactory.CreateLogger<SocketListener>());
         _admission = new ConnectionAdmission(settings.Limits, settings.LoginTimeout, loggerFactory.CreateLogger<IscsiPortal>());
         _transfers = new TransferBudget(settings.Limits.NodeTransferBytes, settings.Limits.InitiatorTransferBytes);
+        _churn = new SessionChurn(settings.SessionLog);
+        _logger = loggerFactory.CreateLogger<IscsiPortal>();
     }
 
     /// <summary>The settings the portal runs with.</summary>
@@ -52,7 +57,11 @@ public sealed class IscsiPortal : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         _registry = _system.ActorOf(Props.Create(() => new SessionRegistry()));
-        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _transfers, _loggerFactory, new FailedLogins(_settings.FailedLogin));
+        _context = new PortalContext(_settings, _settings.Negotiation.ToLimits(), _directory, _registry, _transfers, _loggerFactory, new FailedLogins(_settings.FailedLogin), _churn);
+
+        // Summaries are due one interval after an initiator's first quiet session; a tick of a tenth of it keeps them near time.
+        var tick = TimeSpan.FromTicks(Math.Clamp(_settings.SessionLog.SummaryInterval.Ticks / 10, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerSecond * 5));
+        _churnTimer = TimeProvider.System.CreateTimer(_ => LogSessionSummaries(all: false), null, tick, tick);
         _listener.Start();
         return Task.CompletedTask;
     }
@@ -103,6 +112,21 @@ public sealed class IscsiPortal : IAsyncDisposable
 
         await _listener.StopAsync(_settings.ShutdownGracePeriod);
         _system.Stop(_registry);
+        if (_churnTimer is not null)
+        {
+            await _churnTimer.DisposeAsync();
+        }
+
+        LogSessionSummaries(all: true);
+    }
+
+    /// <summary>Logs what initiators that open sessions in a loop did unlogged (<see cref="SessionChurn"/>).</summary>
+    private void LogSessionSummaries(bool all)
+    {
+        foreach (var summary in _churn.TakeSummaries(all))
+        {
+            _logger.SessionsSummarised(summary.Initiator, summary.Address, summary.Opened, summary.Closed, summary.Elapsed);
+        }
     }
 
     /// <inheritdoc />

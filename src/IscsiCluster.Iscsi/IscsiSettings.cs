@@ -53,6 +53,9 @@ public sealed record IscsiSettings
     /// <summary>How failed logins from one initiator address are slowed down.</summary>
     public required Connections.FailedLoginSettings FailedLogin { get; init; }
 
+    /// <summary>How many sessions of one initiator are logged as they open and close, and how often the rest are summarised.</summary>
+    public required Sessions.SessionLogSettings SessionLog { get; init; }
+
     /// <summary>The Akka.NET dispatcher (its configuration path) session actors run on.</summary>
     public required string SessionDispatcher { get; init; }
 
@@ -85,6 +88,9 @@ public sealed record IscsiSettings
             ShutdownGracePeriod = ReadNonNegative(section, "shutdown-grace-period"),
             RepeatedWarningInterval = ReadPositive(section, "repeated-warning-interval"),
             FailedLogin = ReadFailedLogin(section),
+            SessionLog = new Sessions.SessionLogSettings(
+                ReadInt(section, "session-log.logged-sessions", 0, 1_000_000),
+                ReadPositive(section, "session-log.summary-interval")),
             SessionDispatcher = ReadName(section, "session-dispatcher"),
             Negotiation = NegotiationSettings.Create(section.GetConfig("negotiation")),
             Limits = LimitSettings.Create(section.GetConfig("limits"), maxDataTransferLength),

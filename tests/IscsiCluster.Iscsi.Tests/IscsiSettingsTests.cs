@@ -18,6 +18,7 @@ public sealed class IscsiSettingsTests
         Assert.Equal(1024 * 1024, settings.Negotiation.MaxBurstLength);
         Assert.False(settings.Negotiation.InitialR2T);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.RepeatedWarningInterval);
+        Assert.Equal(new IscsiCluster.Iscsi.Sessions.SessionLogSettings(4, TimeSpan.FromSeconds(60)), settings.SessionLog);
         Assert.Equal(new IscsiCluster.Iscsi.Connections.FailedLoginSettings(3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10)), settings.FailedLogin);
     }
 
@@ -59,6 +60,8 @@ public sealed class IscsiSettingsTests
     [InlineData("failed-login.free-failures = -1")]
     [InlineData("failed-login.max-delay = 100ms")]
     [InlineData("failed-login.forget-after = 0s")]
+    [InlineData("session-log.logged-sessions = -1")]
+    [InlineData("session-log.summary-interval = 0s")]
     public void InvalidValuesAreRefusedNamingTheKey(string setting)
     {
         var config = HoconConfig.ParseString($"iscsi-cluster.iscsi {{ {setting} }}");

@@ -1,3 +1,5 @@
+using IscsiCluster.Iscsi.Tests.Infrastructure;
+
 namespace IscsiCluster.Iscsi.Tests;
 
 public sealed class RepeatedWarningsTests
@@ -49,16 +51,5 @@ public sealed class RepeatedWarningsTests
         Assert.False(warnings.ShouldLog("b", out _, out _));
 
         Assert.Equal([("a", 1L), ("b", 2L)], warnings.Drain().Select(entry => (entry.Kind, entry.Suppressed)).OrderBy(entry => entry.Kind));
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Node.Configuration;
 using IscsiCluster.Node.Tests.Support;
 
@@ -17,17 +18,17 @@ public sealed class HostingTests
         await using (var node = await TestNode.StartEmptyAsync(loggerFactory: log))
         {
             Logging.GetLogger(node.Host.ActorSystem, "hosting-test").Error("the error {0} of the test", 42);
-            await WaitForAsync(() => log.Lines.Any(l => l.Contains("the error 42 of the test", StringComparison.Ordinal)));
+            await WaitForAsync(() => log.Texts.Any(l => l.Contains("the error 42 of the test", StringComparison.Ordinal)));
         }
 
-        var line = log.Lines.Single(l => l.Contains("the error 42 of the test", StringComparison.Ordinal));
+        var line = log.Texts.Single(l => l.Contains("the error 42 of the test", StringComparison.Ordinal));
         Assert.True(line.StartsWith("Error ", StringComparison.Ordinal), line);
         Assert.True(line.Contains("hosting-test (akka://iscsi-cluster): the error 42 of the test", StringComparison.Ordinal), line);
 
-        Assert.DoesNotContain(log.Lines, l => l.Contains("[INFO][", StringComparison.Ordinal) || l.Contains("[ERROR][", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Texts, l => l.Contains("[INFO][", StringComparison.Ordinal) || l.Contains("[ERROR][", StringComparison.Ordinal));
 
         // Akka's own events (its shutdown, here) arrive the same way.
-        Assert.Contains(log.Lines, l => l.StartsWith("Information ", StringComparison.Ordinal) && l.Contains("CoordinatedShutdown", StringComparison.Ordinal));
+        Assert.Contains(log.Texts, l => l.StartsWith("Information ", StringComparison.Ordinal) && l.Contains("CoordinatedShutdown", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Admin.Transport;
+using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Node.Administration;
 using IscsiCluster.Node.Configuration;
 using IscsiCluster.Node.Tests.Support;
@@ -62,7 +63,7 @@ public sealed class ManagementEndpointTests
         Assert.NotEqual(0, refused.ExitCode);
         Assert.DoesNotContain("never-logged", hidden, StringComparison.Ordinal);
         Assert.Contains("never-logged-1", shown, StringComparison.Ordinal);
-        Assert.Contains(log.Lines, line => line.Contains("christina", StringComparison.Ordinal));
-        Assert.DoesNotContain(log.Lines, line => line.Contains("never-logged", StringComparison.Ordinal));
+        Assert.Contains(log.Texts, line => line.Contains("christina", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Texts, line => line.Contains("never-logged", StringComparison.Ordinal));
     }
 }

@@ -10,8 +10,9 @@ internal static partial class LoginLog
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Login from {Remote} failed with status 0x{StatusCode:x4} ({Status}): {Reason}")]
     public static partial void LoginFailed(this ILogger logger, IPEndPoint remote, ushort statusCode, LoginStatus status, string reason);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Login from {Remote} as {Initiator} succeeded: {SessionType} session to '{Target}', TSIH {Tsih}")]
-    public static partial void LoginSucceeded(this ILogger logger, IPEndPoint remote, string initiator, string sessionType, string target, ushort tsih);
+    /// <remarks>Information, or Debug for an initiator's sessions beyond the few logged per summary interval (<see cref="SessionsSummarised"/>).</remarks>
+    [LoggerMessage(EventId = 2001, Message = "Login from {Remote} as {Initiator} succeeded: {SessionType} session to '{Target}', TSIH {Tsih}")]
+    public static partial void LoginSucceeded(this ILogger logger, LogLevel level, IPEndPoint remote, string initiator, string sessionType, string target, ushort tsih);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Connection from {Remote} did not finish logging in within {Timeout}; closed")]
     public static partial void LoginTimedOut(this ILogger logger, IPEndPoint remote, TimeSpan timeout);
@@ -33,6 +34,9 @@ internal static partial class LoginLog
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
     public static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Initiator {Initiator} at {Address}: {Opened} more sessions opened and {Closed} closed in the last {Elapsed} (their login and logout lines at Debug)")]
+    public static partial void SessionsSummarised(this ILogger logger, string initiator, IPAddress address, long opened, long closed, TimeSpan elapsed);
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Login from {Remote} failed again: its answer waits {Delay}")]
     public static partial void LoginFailureDelayed(this ILogger logger, IPEndPoint remote, TimeSpan delay);

@@ -122,8 +122,8 @@ internal sealed partial class LoginPhase
         };
     }
 
-    private void LoginSucceeded(bool discovery, ushort tsih) =>
-        _logger.LoginSucceeded(_remote, _initiator!.InitiatorName, discovery ? DiscoverySessionType : NormalSessionType, _target?.TargetName ?? string.Empty, tsih);
+    private void LoginSucceeded(LogLevel level, bool discovery, ushort tsih) =>
+        _logger.LoginSucceeded(level, _remote, _initiator!.InitiatorName, discovery ? DiscoverySessionType : NormalSessionType, _target?.TargetName ?? string.Empty, tsih);
 }
 
 /// <summary>The answer to one Login Request and what the connection does next.</summary>

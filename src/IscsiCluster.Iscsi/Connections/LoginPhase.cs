@@ -162,11 +162,12 @@ internal sealed partial class LoginPhase
         var target = _target;
         var logger = _portal.LoggerFactory.CreateLogger<SessionActor>();
         var transfers = _portal.Transfers;
+        var log = new SessionLogTicket(_portal.SessionChurn, initiator.InitiatorName, _remote.Address, _portal.SessionChurn.Opening(initiator.InitiatorName, _remote.Address));
         var reply = await _portal.Registry.Ask<object>(
             new OpenSession(
                 key,
                 tsih => Props.Create(() => new SessionActor(
-                    new SessionParameters(tsih, key, initiator, nexus, target, values, first.CmdSN, sessionStatSn, first.ConnectionId),
+                    new SessionParameters(tsih, key, initiator, nexus, target, values, first.CmdSN, sessionStatSn, first.ConnectionId) { Log = log },
                     settings,
                     directory,
                     sink,
@@ -180,7 +181,7 @@ internal sealed partial class LoginPhase
         }
 
         Session = created;
-        LoginSucceeded(discovery, created.Tsih);
+        LoginSucceeded(log.Level, discovery, created.Tsih);
         return Respond(request, response, transit: true, created.Tsih) with { Outcome = LoginOutcome.Completed };
     }
 

@@ -14,7 +14,8 @@ internal sealed record PortalContext(
     IActorRef Registry,
     TransferBudget Transfers,
     ILoggerFactory LoggerFactory,
-    FailedLogins FailedLogins)
+    FailedLogins FailedLogins,
+    SessionChurn SessionChurn)
 {
     /// <summary>How long a login waits for the session registry.</summary>
     public TimeSpan RegistryTimeout => Settings.LoginTimeout;

@@ -37,7 +37,7 @@ internal sealed partial class SessionActor
 
         if (Warn("logout"))
         {
-            _logger.LogoutRequested(SessionName, request.Reason, _tasks.Count);
+            _logger.LogoutRequested(_parameters.RoutineLevel, SessionName, request.Reason, _tasks.Count);
         }
 
         AnswerLogoutIfIdle();

@@ -81,7 +81,7 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
 
         StartPings();
         StartDataOutTimer();
-        _logger.SessionOpened(SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
+        _logger.SessionOpened(_parameters.RoutineLevel, SessionName, _parameters.Key.TargetName.Length == 0 ? "discovery" : _parameters.Key.TargetName);
     }
 
     protected override void PostStop()
@@ -103,7 +103,8 @@ internal sealed partial class SessionActor : UntypedActor, IWithTimers
             _logger.WarningsSuppressed(SessionName, count, kind, since);
         }
 
-        _logger.SessionClosed(SessionName);
+        _logger.SessionClosed(_parameters.RoutineLevel, SessionName);
+        _parameters.Log?.Closed();
     }
 
     protected override void OnReceive(object message)

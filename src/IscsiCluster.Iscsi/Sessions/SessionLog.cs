@@ -7,11 +7,13 @@ namespace IscsiCluster.Iscsi.Sessions;
 /// <summary>Log lines of sessions in full feature phase (event ids 2100-2199).</summary>
 internal static partial class SessionLog
 {
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Session {Session} opened to {Target}")]
-    public static partial void SessionOpened(this ILogger logger, string session, string target);
+    // 2100, 2101 and 2114 are Information, or Debug for an initiator's sessions beyond the few
+    // logged per summary interval (SessionChurn, LoginLog.SessionsSummarised).
+    [LoggerMessage(EventId = 2100, Message = "Session {Session} opened to {Target}")]
+    public static partial void SessionOpened(this ILogger logger, LogLevel level, string session, string target);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Session {Session} closed")]
-    public static partial void SessionClosed(this ILogger logger, string session);
+    [LoggerMessage(EventId = 2101, Message = "Session {Session} closed")]
+    public static partial void SessionClosed(this ILogger logger, LogLevel level, string session);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Session {Session} ended: {Reason}")]
     public static partial void SessionEnded(this ILogger logger, string session, SessionEndReason reason);
@@ -49,8 +51,8 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Session {Session}: listing targets for SendTargets failed")]
     public static partial void SendTargetsFailed(this ILogger logger, string session, Exception exception);
 
-    [LoggerMessage(EventId = 2114, Level = LogLevel.Information, Message = "Session {Session}: logout ({Reason}) requested with {Outstanding} tasks outstanding")]
-    public static partial void LogoutRequested(this ILogger logger, string session, LogoutReason reason, int outstanding);
+    [LoggerMessage(EventId = 2114, Message = "Session {Session}: logout ({Reason}) requested with {Outstanding} tasks outstanding")]
+    public static partial void LogoutRequested(this ILogger logger, LogLevel level, string session, LogoutReason reason, int outstanding);
 
     [LoggerMessage(EventId = 2115, Level = LogLevel.Information, Message = "Session {Session}: asking the initiator to log out within {Grace} ({Reason})")]
     public static partial void LogoutRequestedByTarget(this ILogger logger, string session, string reason, TimeSpan grace);

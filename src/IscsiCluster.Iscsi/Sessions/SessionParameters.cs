@@ -24,6 +24,12 @@ internal sealed record SessionParameters(
     uint StatSn,
     ushort ConnectionId)
 {
+    /// <summary>Whether the session's routine lines are logged at Information; null logs them.</summary>
+    public SessionLogTicket? Log { get; init; }
+
+    /// <summary>The level of the session's opened, logout and closed lines.</summary>
+    public Microsoft.Extensions.Logging.LogLevel RoutineLevel => Log?.Level ?? Microsoft.Extensions.Logging.LogLevel.Information;
+
     /// <summary>Whether this is a discovery session (SessionType=Discovery).</summary>
     public bool IsDiscovery => Target is null;
 }

@@ -6,6 +6,7 @@ using IscsiCluster.Admin.Contracts.Protocol;
 using IscsiCluster.Admin.Server;
 using IscsiCluster.Admin.Tests.TestSupport;
 using IscsiCluster.Admin.Transport;
+using IscsiCluster.Iscsi.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IscsiCluster.Admin.Tests.Server;
@@ -177,7 +178,8 @@ public sealed class AdminServerTests : IDisposable
     [Fact]
     public async Task RequestsAreLoggedWithoutTheirSecrets()
     {
-        var logger = new CapturingLogger();
+        var logs = new CapturingLoggerFactory();
+        var logger = logs.CreateLogger("admin");
         var socket = Path.Combine(_directory, "admin.sock");
         await using (var server = AdminServer.ListenUnix(socket, NodeHandler(new InMemoryNode()), logger))
         {
@@ -185,22 +187,23 @@ public sealed class AdminServerTests : IDisposable
             Assert.Equal(0, await runner.RunLineAsync("-m account -o new -u christina -p Sup3rSecret"));
         }
 
-        Assert.Contains(logger.Lines, line => line.Contains("christina", StringComparison.Ordinal));
-        Assert.DoesNotContain(logger.Lines, line => line.Contains("Sup3rSecret", StringComparison.Ordinal));
+        Assert.Contains(logs.Texts, line => line.Contains("christina", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Texts, line => line.Contains("Sup3rSecret", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task ARefusedTokenIsLogged()
     {
-        var logger = new CapturingLogger();
+        var logs = new CapturingLoggerFactory();
+        var logger = logs.CreateLogger("admin");
         await using (var server = AdminServer.ListenTcp(new IPEndPoint(IPAddress.Loopback, 0), "right", NodeHandler(new InMemoryNode()), logger))
         {
             var port = ((IPEndPoint)server.LocalEndPoint).Port;
             await new SocketAdminTransport(AdminEndpoint.Tcp("127.0.0.1", port, "guess-7f3a")).SendAsync(new AdmRequest(AdmMode.Target, AdmOp.Show), null, CancellationToken.None);
         }
 
-        Assert.Contains(logger.Lines, line => line.StartsWith("Warning 4002 Management request refused from 127.0.0.1:", StringComparison.Ordinal));
-        Assert.DoesNotContain(logger.Lines, line => line.Contains("guess-7f3a", StringComparison.Ordinal));
+        Assert.Contains(logs.Texts, line => line.StartsWith("Warning 4002 Management request refused from 127.0.0.1:", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Texts, line => line.Contains("guess-7f3a", StringComparison.Ordinal));
     }
 
     [Fact]

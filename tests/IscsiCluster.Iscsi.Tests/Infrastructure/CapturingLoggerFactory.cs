@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace IscsiCluster.Iscsi.Tests.Infrastructure;
 
-/// <summary>Keeps every log line the portal writes (level, event id, message), to count and read them in tests.</summary>
+/// <summary>
+/// Keeps every log line written through it (level, event id, message, exception), to count and read them in
+/// tests. Node.Tests and Admin.Tests link this file.
+/// </summary>
 internal sealed class CapturingLoggerFactory : ILoggerFactory
 {
     private readonly List<LogLine> _lines = [];
@@ -17,6 +20,9 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
             }
         }
     }
+
+    /// <summary>Every line as text: "Level EventId Message Exception".</summary>
+    public IReadOnlyList<string> Texts => [.. Lines.Select(line => line.ToString())];
 
     public IReadOnlyList<LogLine> WithEvent(int eventId) => [.. Lines.Where(line => line.EventId == eventId)];
 

@@ -10,14 +10,44 @@ namespace IscsiCluster.Node.Tests.Support;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _log;
 
-    private NodeProcess(Process process, IPEndPoint portal)
+    private NodeProcess(Process process, IPEndPoint portal, System.Text.StringBuilder log)
     {
         _process = process;
         Portal = portal;
+        _log = log;
+    }
+
+    /// <summary>Everything the node printed so far (its console log).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
     }
 
     public IPEndPoint Portal { get; }
+
+    /// <summary>Whether the process has ended (crashed, killed or terminated).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's peak resident set size so far (VmHWM in /proc/PID/status), in bytes.</summary>
+    public long PeakRssBytes => ReadStatusKibibytes("VmHWM:") * 1024;
+
+    /// <summary>The process's resident set size now (VmRSS), in bytes.</summary>
+    public long RssBytes => ReadStatusKibibytes("VmRSS:") * 1024;
+
+    private long ReadStatusKibibytes(string field)
+    {
+        // A line such as "VmHWM:\t  123456 kB".
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public string Url(int lun) => $"iscsi://{Portal.Address}:{Portal.Port}/{TestNode.TargetName}/{lun}";
 
@@ -76,7 +106,7 @@ public sealed class NodeProcess : IAsyncDisposable
 
         var endPoint = IPEndPoint.Parse((await File.ReadAllLinesAsync(readyFile))[0].Split(' ')[0]);
         File.Delete(readyFile);
-        return new NodeProcess(process, endPoint);
+        return new NodeProcess(process, endPoint, log);
     }
 
     /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
