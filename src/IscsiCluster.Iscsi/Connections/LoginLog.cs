@@ -32,11 +32,20 @@ internal static partial class LoginLog
     [LoggerMessage(EventId = 2040, Level = LogLevel.Warning, Message = "Connection from {Remote} refused with Login Response 0x0302 (out of resources): {Reason} ({Count} refused since the last such line)")]
     public static partial void ConnectionRefused(this ILogger logger, IPEndPoint remote, string reason, long count);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
-    public static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed);
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Connection from {Remote}: {Count} more '{Kind}' lines suppressed in the last {Seconds} s")]
+    private static partial void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, long seconds);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Initiator {Initiator} at {Address}: {Opened} more sessions opened and {Closed} closed in the last {Elapsed} (their login and logout lines at Debug)")]
-    public static partial void SessionsSummarised(this ILogger logger, string initiator, IPAddress address, long opened, long closed, TimeSpan elapsed);
+    public static void WarningsSuppressed(this ILogger logger, IPEndPoint remote, long count, string kind, TimeSpan elapsed) =>
+        logger.WarningsSuppressed(remote, count, kind, WholeSeconds(elapsed));
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Initiator {Initiator} at {Address}: {Opened} more sessions opened and {Closed} closed in the last {Seconds} s (their login and logout lines at Debug)")]
+    private static partial void SessionsSummarised(this ILogger logger, string initiator, IPAddress address, long opened, long closed, long seconds);
+
+    public static void SessionsSummarised(this ILogger logger, string initiator, IPAddress address, long opened, long closed, TimeSpan elapsed) =>
+        logger.SessionsSummarised(initiator, address, opened, closed, WholeSeconds(elapsed));
+
+    /// <summary>A summary line's interval, in whole seconds (at least 1).</summary>
+    internal static long WholeSeconds(TimeSpan elapsed) => Math.Max(1, (long)Math.Round(elapsed.TotalSeconds));
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Login from {Remote} failed again: its answer waits {Delay}")]
     public static partial void LoginFailureDelayed(this ILogger logger, IPEndPoint remote, TimeSpan delay);

@@ -60,8 +60,11 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 2116, Level = LogLevel.Warning, Message = "Session {Session}: the initiator did not log out in time; dropping the connection")]
     public static partial void LogoutGraceExpired(this ILogger logger, string session);
 
-    [LoggerMessage(EventId = 2117, Level = LogLevel.Warning, Message = "Session {Session}: {Count} more '{Kind}' lines suppressed in the last {Elapsed}")]
-    public static partial void WarningsSuppressed(this ILogger logger, string session, long count, string kind, TimeSpan elapsed);
+    [LoggerMessage(EventId = 2117, Level = LogLevel.Warning, Message = "Session {Session}: {Count} more '{Kind}' lines suppressed in the last {Seconds} s")]
+    private static partial void WarningsSuppressed(this ILogger logger, string session, long count, string kind, long seconds);
+
+    public static void WarningsSuppressed(this ILogger logger, string session, long count, string kind, TimeSpan elapsed) =>
+        logger.WarningsSuppressed(session, count, kind, Connections.LoginLog.WholeSeconds(elapsed));
 
     [LoggerMessage(EventId = 2118, Level = LogLevel.Information, Message = "Session {Session}: task management {Function} from {Initiator} for LUN {Lun} (referenced task 0x{ReferencedTag:x8})")]
     public static partial void TaskManagementRequested(this ILogger logger, string session, string function, string initiator, ulong lun, uint referencedTag);
