@@ -155,14 +155,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     /// </summary>
     private static async ValueTask<CommandComplete> AfterSavedAsync(CommandComplete result, Task saved)
     {
-        try
-        {
-            await saved;
-        }
-        catch (ReplicationUnavailableException)
-        {
-        }
-
+        await SavedOrLostAsync(saved);
         return result;
     }
 
@@ -251,6 +244,13 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     /// </summary>
     private static async Task CompleteManagementAsync(TaskManagementDone done, Task saved, IActorRef self, IActorRef replyTo, object incarnation)
     {
+        await SavedOrLostAsync(saved);
+        self.Tell(new ExclusiveDone(done, replyTo, incarnation), ActorRefs.NoSender);
+    }
+
+    /// <summary>Waits for a save of the unit's state; one the cluster could not take is given up (its answer goes anyway).</summary>
+    private static async Task SavedOrLostAsync(Task saved)
+    {
         try
         {
             await saved;
@@ -258,8 +258,6 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         catch (ReplicationUnavailableException)
         {
         }
-
-        self.Tell(new ExclusiveDone(done, replyTo, incarnation), ActorRefs.NoSender);
     }
 
     /// <summary>An exclusive command the actor started before its restart ended: its initiator still gets the answer.</summary>
