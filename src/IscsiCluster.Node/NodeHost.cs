@@ -128,7 +128,9 @@ public sealed class NodeHost : IAsyncDisposable
         builder.Services.AddSingleton<NodeCluster>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeCluster>());
         builder.Services.AddSingleton(sp => new TargetDirectory(
-            initiator => sp.GetRequiredService<NodeService>().AddressesFor(initiator), AskTimeout));
+            initiator => sp.GetRequiredService<NodeService>().AddressesFor(initiator),
+            sp.GetRequiredService<ClusterConfigurationView>(),
+            AskTimeout));
         builder.Services.AddAkka(ActorSystemName, (akkaBuilder, sp) => akkaBuilder
             .AddHocon(akka, HoconAddMode.Prepend)
             .AddSetup(new LoggerFactorySetup(sp.GetRequiredService<ILoggerFactory>()))

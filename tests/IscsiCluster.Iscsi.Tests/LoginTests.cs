@@ -109,6 +109,19 @@ public sealed class LoginTests : PortalTestKit
     }
 
     [Fact]
+    public async Task ALoginTheClusterCannotDecideNowFailsWithServiceUnavailableWhichInitiatorsRetry()
+    {
+        await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref);
+        portal.Directory.Unavailable = "the node deciding for the target was just lost";
+        await using var initiator = await TestInitiator.ConnectAsync(portal.EndPoint);
+
+        var response = await initiator.LoginAsync(TestPortal.DiskTarget);
+
+        Assert.Equal(LoginStatus.ServiceUnavailable, response.Status);
+        Assert.True(await initiator.IsClosedByTargetAsync(Patience));
+    }
+
+    [Fact]
     public async Task LoginOfAnInitiatorTheAclRefusesFailsWithAuthorizationFailure()
     {
         await using var portal = await TestPortal.StartAsync(Sys, CreateTestProbe().Ref, target: t => t with { InitiatorAllowed = false });

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Node.Tests.Support;
@@ -61,6 +63,50 @@ public sealed class ClusterTests
         Assert.Equal("up,up,up", string.Join(",", status.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("state").GetString())));
         var lun = status.GetProperty("luns").EnumerateArray().Single(l => l.GetProperty("tid").GetInt32() == 2);
         Assert.Equal(3, lun.GetProperty("replicas").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task TheTargetIsDecidedByOneEntityAndLoginsGoOnWhenItsNodeIsLost()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        // The first login, through any portal, starts the target's entity on one node only.
+        var login = await ExternalTool.RunAsync("iscsi-readcapacity16", [cluster.Url(1, 1)]);
+        Assert.True(login.ExitCode == 0, login.All);
+        var decider = Assert.Single(await TargetEntityNodesAsync(cluster));
+
+        // The node that decides logins to the target stops: its entity moves, and every survivor's portal logs in again.
+        await cluster.StopNodeAsync(decider);
+        var survivors = Enumerable.Range(1, 3).Where(n => n != decider).ToArray();
+        foreach (var survivor in survivors)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while ((await ExternalTool.RunAsync("iscsi-readcapacity16", [cluster.Url(survivor, 1)])) is { ExitCode: not 0 } failed)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"node-{survivor}'s portal still refuses: {failed.All}");
+                await Task.Delay(250);
+            }
+        }
+
+        var moved = Assert.Single(await TargetEntityNodesAsync(cluster));
+        Assert.Contains(moved, survivors);
+    }
+
+    /// <summary>The running nodes whose target region holds the test target's entity (tid 1).</summary>
+    private static async Task<List<int>> TargetEntityNodesAsync(TestCluster cluster)
+    {
+        var holders = new List<int>();
+        foreach (var node in Enumerable.Range(1, cluster.Count).Where(cluster.IsRunning))
+        {
+            var region = ClusterSharding.Get(cluster.Node(node).ActorSystem).ShardRegion("target");
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
+            if (state.Shards.Any(shard => shard.ShardId == "1" && shard.EntityIds.Contains("1")))
+            {
+                holders.Add(node);
+            }
+        }
+
+        return holders;
     }
 
     [Fact]

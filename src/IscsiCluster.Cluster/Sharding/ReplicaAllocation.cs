@@ -5,8 +5,9 @@ using Akka.Cluster.Sharding;
 namespace IscsiCluster.Cluster.Sharding;
 
 /// <summary>
-/// Where sharding places a LUN's owner (one LUN per shard): on one of the LUN's replica nodes, since the owner reads its
-/// own replica and counts it in every majority, preferring the replica node that owns the fewest LUNs, so owners spread.
+/// Where sharding places an entity (one per shard): on one of the nodes its shard may live on, preferring the node that
+/// holds the fewest of the region's shards, so entities spread. A LUN's owner may live on the LUN's replica nodes, since
+/// it reads its own replica and counts it in every majority; a target's entity, which holds no data, on any node.
 /// It never rebalances on its own: every move of an owner is an ALUA change the initiators must follow, so owners move
 /// only when their node leaves or is drained.
 /// </summary>
@@ -15,7 +16,7 @@ public sealed class ReplicaAllocation : IShardAllocationStrategy
     private readonly Func<string, IReadOnlyList<int>> _replicasOfShard;
     private readonly Func<IActorRef, int?> _nodeOfRegion;
 
-    /// <param name="replicasOfShard">The replica nodes of the LUN a shard holds.</param>
+    /// <param name="replicasOfShard">The nodes a shard may live on (for a LUN: its replica nodes).</param>
     /// <param name="nodeOfRegion">The node number a shard region runs on, or null when unknown.</param>
     public ReplicaAllocation(Func<string, IReadOnlyList<int>> replicasOfShard, Func<IActorRef, int?> nodeOfRegion)
     {

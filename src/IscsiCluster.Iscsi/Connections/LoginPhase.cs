@@ -238,7 +238,15 @@ internal sealed partial class LoginPhase
                     return (LoginStatus.MissingParameter, "the first Login Request of a Normal session has no TargetName");
                 }
 
-                _target = await _portal.Directory.GetTargetAsync(targetName, _initiator, cancellationToken);
+                try
+                {
+                    _target = await _portal.Directory.GetTargetAsync(targetName, _initiator, cancellationToken);
+                }
+                catch (TargetUnavailableException e)
+                {
+                    return (LoginStatus.ServiceUnavailable, e.Message);
+                }
+
                 if (_target is null)
                 {
                     return (LoginStatus.NotFound, $"no target named '{targetName}'");

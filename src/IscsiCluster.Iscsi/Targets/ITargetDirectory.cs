@@ -14,11 +14,18 @@ public interface ITargetDirectory
     ValueTask<IReadOnlyList<TargetListing>> ListTargetsAsync(InitiatorContext initiator, CancellationToken cancellationToken);
 
     /// <summary>Resolves a TargetName for a normal-session login; null when no such target exists.</summary>
+    /// <exception cref="TargetUnavailableException">Whether the initiator may log in cannot be decided right now.</exception>
     ValueTask<TargetAccess?> GetTargetAsync(string targetName, InitiatorContext initiator, CancellationToken cancellationToken);
 
     /// <summary>CHAP accounts required for discovery sessions (empty: discovery needs no authentication).</summary>
     ValueTask<DiscoveryAccess> GetDiscoveryAccessAsync(InitiatorContext initiator, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Whether a login may proceed cannot be decided right now (the node that decides for the target was just lost). The
+/// login is answered Target Error, Service Unavailable (RFC 7143 11.13.5: 0x0301), which initiators retry.
+/// </summary>
+public sealed class TargetUnavailableException(string message) : Exception(message);
 
 /// <summary>Who is logging in: the InitiatorName key and the TCP peer address.</summary>
 public sealed record InitiatorContext(string InitiatorName, IPAddress Address)
@@ -40,7 +47,11 @@ public sealed record InitiatorContext(string InitiatorName, IPAddress Address)
 public sealed record TargetListing(string TargetName, IReadOnlyList<string> TargetAddresses);
 
 /// <summary>A CHAP account: user name and secret.</summary>
-public sealed record ChapAccount(string User, string Secret);
+public sealed record ChapAccount(string User, string Secret)
+{
+    /// <summary>Keeps the secret out of string renderings (logs, dead letters, test failure messages).</summary>
+    public override string ToString() => $"ChapAccount {{ User = {User}, Secret = *** }}";
+}
 
 /// <summary>Authentication for discovery sessions.</summary>
 public sealed record DiscoveryAccess(IReadOnlyList<ChapAccount> IncomingAccounts, ChapAccount? OutgoingAccount);

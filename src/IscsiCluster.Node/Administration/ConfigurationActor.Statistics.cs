@@ -16,7 +16,7 @@ public sealed partial class ConfigurationActor
         var lines = new List<LunStatistics>();
         foreach (var (tid, target) in _targets.Where(t => request.Tid is null || t.Key == request.Tid).OrderBy(t => t.Key))
         {
-            var sources = await TryAskAsync<TargetActor.StatisticsSources>(target, TargetActor.GetStatisticsSources.Instance, cancellationToken);
+            var sources = await TryAskAsync<TargetPort.StatisticsSources>(target, TargetPort.GetStatisticsSources.Instance, cancellationToken);
             var wantedLun = request.Mode == AdmMode.LogicalUnit ? request.Lun : null;
             foreach (var (lun, actor) in (sources?.Luns ?? new Dictionary<ulong, IActorRef>()).Where(l => wantedLun is null || l.Key == wantedLun).OrderBy(l => l.Key))
             {

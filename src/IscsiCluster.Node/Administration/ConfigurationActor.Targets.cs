@@ -15,7 +15,7 @@ public sealed partial class ConfigurationActor
 
     /// <summary>
     /// Brings what this node runs in line with <paramref name="next"/>: its replicas of every LUN it keeps, its port of
-    /// every LUN, and its target actors (deleted targets retire, their sessions asked to log out; new ones start; the
+    /// every LUN, and its ports of the targets (deleted targets retire, their sessions asked to log out; new ones start; the
     /// others get their new definition, which applies to the next login at once). Then the portal's directory and the
     /// node's view of the configuration (which LUN owners read) are replaced.
     /// </summary>
@@ -46,23 +46,23 @@ public sealed partial class ConfigurationActor
         {
             if (_targets.Remove(gone.Tid, out var actor))
             {
-                actor.Tell(new TargetActor.Retire(_timeouts.RetireGrace));
+                actor.Tell(new TargetPort.Retire(_timeouts.RetireGrace));
                 NodeLog.TargetRetired(_logger, gone.Tid, gone.Name);
             }
         }
 
         foreach (var target in next.Targets)
         {
-            var runtime = Runtime(next, target);
+            var runtime = Runtime(target);
             if (_targets.TryGetValue(target.Tid, out var actor))
             {
-                actor.Tell(new TargetActor.Configure(runtime));
+                actor.Tell(new TargetPort.Configure(runtime));
                 continue;
             }
 
             var absent = _lunFactory.Absent(target.Name);
             _targets[target.Tid] = Context.ActorOf(
-                Props.Create(() => new TargetActor(runtime, absent)),
+                Props.Create(() => new TargetPort(runtime, absent)),
                 $"target-{target.Tid}-{++_generation}");
             NodeLog.TargetStarted(_logger, target.Tid, target.Name, target.Luns.Count);
             if (target.InitiatorAddresses.Count == 0 && target.InitiatorNames.Count == 0)
@@ -72,23 +72,17 @@ public sealed partial class ConfigurationActor
         }
 
         _directory.Publish(
-            [.. next.Targets.Select(t => KeyValuePair.Create(t.Name, _targets[t.Tid]))],
-            new DiscoveryAccess(Accounts(next, next.DiscoveryIncomingUsers), Account(next, next.DiscoveryOutgoingUser)));
+            [.. next.Targets.Select(t => (t.Name, t.Tid, _targets[t.Tid]))],
+            new DiscoveryAccess(
+                ConfiguredAccounts.Resolve(next, next.DiscoveryIncomingUsers),
+                ConfiguredAccounts.Resolve(next, next.DiscoveryOutgoingUser)));
     }
 
-    private TargetRuntime Runtime(ClusterConfiguration configuration, TargetDefinition target) =>
+    private TargetRuntime Runtime(TargetDefinition target) =>
         new(
             target,
-            Accounts(configuration, target.IncomingUsers),
-            Account(configuration, target.OutgoingUser),
             _lunFactory.Controller(target.Name),
             target.Luns.Where(l => l.VolumeId is { } id && _ports.ContainsKey(id)).ToDictionary(l => l.Lun, l => _ports[l.VolumeId!.Value]));
-
-    private static List<ChapAccount> Accounts(ClusterConfiguration configuration, IEnumerable<string> users) =>
-        [.. users.Select(user => Account(configuration, user)).OfType<ChapAccount>()];
-
-    private static ChapAccount? Account(ClusterConfiguration configuration, string? user) =>
-        user is not null && configuration.FindAccount(user) is { } account ? new ChapAccount(account.User, account.Password) : null;
 }
 
 /// <summary>What the configuration actor needs of the cluster layer: this node, the configuration's shard region, the replica manager.</summary>

@@ -424,8 +424,8 @@ public sealed partial class ConfigurationActor : ReceiveActor, IWithTimers
         }
 
         // A session has one connection here (MaxConnections=1), so ending the connection ends its session.
-        var closed = await target.Ask<TargetActor.SessionsClosed>(
-            new TargetActor.CloseSessions(request.Sid, isConnection ? request.Cid : null, "ended by the administrator"),
+        var closed = await target.Ask<TargetPort.SessionsClosed>(
+            new TargetPort.CloseSessions(request.Sid, isConnection ? request.Cid : null, "ended by the administrator"),
             _timeouts.Ask,
             cancellationToken);
         return closed.Count == 0 ? AdmResponse.Failure(missing, detail) : AdmResponse.Ok();

@@ -17,8 +17,9 @@ namespace IscsiCluster.Node.Hosting;
 
 /// <summary>
 /// The node's actors, started with the actor system: the membership watcher, the replicas this node keeps, the shard
-/// regions of LUN owners and of the configuration's owner (their entities on one of their replicas), and the
-/// configuration actor that runs this node's targets and ports from the cluster's configuration. A node alone joins
+/// regions of LUN owners and of the configuration's owner (their entities on one of their replicas) and of the targets
+/// (anywhere), and the configuration actor that runs this node's ports of the targets and LUNs from the cluster's
+/// configuration. A node alone joins
 /// itself: it is a cluster of one.
 /// </summary>
 internal static class NodeActors
@@ -80,7 +81,17 @@ internal static class NodeActors
             new ReplicaAllocation(_ => cluster.Settings.ReplicasOf(ConfigurationOwner.VolumeId), NodeOf),
             PoisonPill.Instance);
 
+        // Targets spread over every node (a target has no data to be near); like LUN owners, they move only when their node leaves.
+        var targetRegion = sharding.Start(
+            "target",
+            entityId => Props.Create(() => new TargetEntity(TargetMessageExtractor.TidOf(entityId), view)),
+            shardingSettings,
+            new TargetMessageExtractor(),
+            new ReplicaAllocation(_ => [.. cluster.Settings.Nodes.Select(n => n.Number)], NodeOf),
+            PoisonPill.Instance);
+
         var directory = services.GetRequiredService<TargetDirectory>();
+        directory.Attach(targetRegion);
         var timeouts = new NodeTimeouts(NodeHost.AskTimeout, iscsi.LogoutGracePeriod + NodeHost.AskTimeout);
         var importer = services.GetRequiredService<LunImporter>();
         var parts = new ClusterParts(cluster.Settings, cluster.View, configurationRegion, lunRegion, replicas);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Cluster.Sharding;
 using IscsiCluster.Node.Administration;
 using IscsiCluster.Node.Luns;
+using IscsiCluster.Node.Targets;
 
 namespace IscsiCluster.Node.Hosting;
 
@@ -34,6 +35,24 @@ internal sealed class ConfigurationMessageExtractor : IMessageExtractor
     public string? EntityId(object message) => message switch
     {
         WakeConfiguration or ProposeConfiguration => Id,
+        _ => null,
+    };
+
+    public object? EntityMessage(object message) => message;
+
+    public string? ShardId(object message) => EntityId(message);
+
+    public string ShardId(string entityId, object? messageHint = null) => entityId;
+}
+
+/// <summary>The entity of a message to the targets' region: the target's tid in decimal; one target per shard.</summary>
+internal sealed class TargetMessageExtractor : IMessageExtractor
+{
+    public static int TidOf(string entityId) => int.Parse(entityId, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    public string? EntityId(object message) => message switch
+    {
+        AccessQuery query => query.Tid.ToString(CultureInfo.InvariantCulture),
         _ => null,
     };
 

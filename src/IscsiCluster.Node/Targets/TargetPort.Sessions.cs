@@ -4,7 +4,7 @@ using IscsiCluster.Iscsi.Targets;
 
 namespace IscsiCluster.Node.Targets;
 
-public sealed partial class TargetActor
+public sealed partial class TargetPort
 {
     // Sessions whose login did not report a TSIH get ids above the 16-bit TSIH range, so they never collide.
     private const ulong FirstLocalSessionId = 0x1_0000;
@@ -94,7 +94,7 @@ public sealed partial class TargetActor
             ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()
             : "unknown";
         return new SessionInfo(
-            Definition.Tid,
+            _runtime.Definition.Tid,
             entry.Sid,
             opened.Nexus.InitiatorName,
             opened.InitiatorAlias,

@@ -1,19 +1,19 @@
 using System.Collections.Frozen;
 using Akka.Actor;
-using IscsiCluster.Admin.Contracts.Model;
 using IscsiCluster.Iscsi.Targets;
 using IscsiCluster.Node.Luns;
-using Access = IscsiCluster.Admin.Contracts.Editing.TargetAccess;
 
 namespace IscsiCluster.Node.Targets;
 
 /// <summary>
-/// One iSCSI target: its LUN actors (children), its access rules, and the sessions logged in
-/// to it. Sessions learn the LUN map at login and through <see cref="LunMapChanged"/>; a new
-/// <see cref="TargetRuntime"/> applies to the next login at once. Sessions are in
-/// <c>TargetActor.Sessions.cs</c>.
+/// This node's port of one iSCSI target: LUN 0 (the target's controller, every node's own), the actor that answers for
+/// LUN numbers the target does not map, this node's ports of the target's LUNs, and the sessions logged in to the target
+/// through this node's portal. Who may log in, with which accounts, and which LUNs the target maps is the target's
+/// entity's decision (<see cref="TargetEntity"/>, one in the cluster); a login brings that decision here to be bound to
+/// this node's ports (<see cref="Bind"/>). Sessions learn later changes of the map through <see cref="LunMapChanged"/>.
+/// Sessions are in <c>TargetPort.Sessions.cs</c>.
 /// </summary>
-public sealed partial class TargetActor : ReceiveActor, IWithTimers
+public sealed partial class TargetPort : ReceiveActor, IWithTimers
 {
     private readonly Props _absentLunProps;
     private TargetRuntime _runtime;
@@ -24,20 +24,17 @@ public sealed partial class TargetActor : ReceiveActor, IWithTimers
     /// <summary>The retirement deadline's timer; Akka cancels it when the target stops.</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="runtime">What the target serves at start.</param>
+    /// <param name="runtime">What the port serves at start.</param>
     /// <param name="absentLunProps">The Props of the actor that answers for LUNs that do not exist.</param>
-    public TargetActor(TargetRuntime runtime, Props absentLunProps)
+    public TargetPort(TargetRuntime runtime, Props absentLunProps)
     {
         _runtime = runtime;
         _absentLunProps = absentLunProps;
 
-        Receive<GetAccess>(HandleGetAccess);
-        Receive<GetListing>(HandleGetListing);
+        Receive<Bind>(bind => Sender.Tell(Access(bind.Decision)));
         Receive<Configure>(configure => Apply(configure.Runtime));
         ReceiveSessionMessages();
     }
-
-    private TargetDefinition Definition => _runtime.Definition;
 
     protected override void PreStart()
     {
@@ -49,7 +46,7 @@ public sealed partial class TargetActor : ReceiveActor, IWithTimers
     /// <summary>
     /// Serves the LUN map of <paramref name="runtime"/>: LUN 0 is this target's controller (a child, node-local), the
     /// others are this node's ports of the cluster's LUNs. A changed map goes to every session and owes each nexus REPORTED
-    /// LUNS DATA HAS CHANGED (the owners of the disk LUNs raise it from the configuration); the rest applies to the next login.
+    /// LUNS DATA HAS CHANGED (the owners of the disk LUNs raise it from the configuration).
     /// </summary>
     private void Apply(TargetRuntime runtime)
     {
@@ -73,36 +70,34 @@ public sealed partial class TargetActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void HandleGetAccess(GetAccess request)
+    /// <summary>
+    /// The entity's decision bound to this node: its LUNs become this node's ports of them. A LUN this node has no port
+    /// of yet (its configuration is a moment behind) answers as absent until the map change reaches the session.
+    /// </summary>
+    private TargetAccess Access(AccessDecision decision)
     {
-        var initiator = request.Initiator;
-        Sender.Tell(new TargetAccess(
-            Definition.Name,
-            Definition.Alias,
-            Admits(initiator),
-            _runtime.IncomingAccounts,
-            _runtime.OutgoingAccount,
+        var luns = new Dictionary<ulong, IActorRef> { [0] = _controller };
+        foreach (var (number, lunId) in decision.LunIds)
+        {
+            if (_runtime.PortOf(lunId) is { } port)
+            {
+                luns[number] = port;
+            }
+        }
+
+        return new TargetAccess(
+            decision.TargetName,
+            decision.Alias,
+            decision.Admitted && !_retiring,
+            decision.IncomingAccounts,
+            decision.OutgoingAccount,
             Self,
-            _luns,
-            _absentLun));
+            luns,
+            _absentLun);
     }
 
-    private void HandleGetListing(GetListing request) =>
-        // Only targets the initiator may log in to are listed (what tgt administrators expect).
-        Sender.Tell(new Listing(Admits(request.Initiator) ? Definition.Name : null));
-
-    /// <summary>An offline target refuses every new login; a ready one asks its ACL (tgt's order: ACL, then CHAP at login).</summary>
-    private bool Admits(InitiatorContext initiator) =>
-        !_retiring && Definition.State == TargetState.Ready && Access.Admits(Definition, initiator.InitiatorName, initiator.Address);
-
-    /// <summary>Asks what a login from this initiator needs; the answer is a <see cref="TargetAccess"/>.</summary>
-    public sealed record GetAccess(InitiatorContext Initiator);
-
-    /// <summary>Asks for this target's SendTargets entry as this initiator may see it.</summary>
-    public sealed record GetListing(InitiatorContext Initiator);
-
-    /// <summary>The answer to <see cref="GetListing"/>: the target's name, or null when the initiator may not see it.</summary>
-    public sealed record Listing(string? TargetName);
+    /// <summary>Binds a target entity's decision to this node's ports; the answer is a <see cref="TargetAccess"/>.</summary>
+    public sealed record Bind(AccessDecision Decision);
 
     /// <summary>The target's configuration changed: serve <paramref name="Runtime"/> from now on.</summary>
     public sealed record Configure(TargetRuntime Runtime);

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IscsiCluster.Node.Tests;
 
-/// <summary>A target actor told its new configuration while a session is logged in (the session is a probe).</summary>
-public sealed class TargetActorTests : NodeTestKit
+/// <summary>A node's port of a target: binding the target entity's decision to its ports, a new map while a session (a probe) is logged in, retirement.</summary>
+public sealed class TargetPortTests : NodeTestKit
 {
     private const byte UnitAttentionKey = 0x6;
     private const int SenseKeyOffset = 2;
@@ -21,13 +21,12 @@ public sealed class TargetActorTests : NodeTestKit
     private const int AscqOffset = 13;
 
     private static readonly ITNexus Nexus = new("iqn.2026-11.org.example:host", "iqn.2026-11.org.example:host,i,0x400000000001", TestNode.TargetName, 1, 1);
-    private static readonly InitiatorContext Initiator = new("iqn.2026-11.org.example:host", System.Net.IPAddress.Loopback);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("iscsi-cluster-target-").FullName;
     private readonly BlockStore _store;
     private readonly LunFactory _factory;
 
-    public TargetActorTests()
+    public TargetPortTests()
     {
         _store = BlockStore.Open(_directory);
 
@@ -40,16 +39,16 @@ public sealed class TargetActorTests : NodeTestKit
     {
         var definition = Target(Disk(1));
         var ports = new Dictionary<ulong, IActorRef> { [1] = CreateTestProbe("lun-1").Ref };
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, ports), _factory.Absent(definition.Name))));
+        var target = Sys.ActorOf(Props.Create(() => new TargetPort(Runtime(definition, ports), _factory.Absent(definition.Name))));
         var session = CreateTestProbe("session");
         target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
-        var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
+        var access = await target.Ask<TargetAccess>(new TargetPort.Bind(Admitted(definition)), Dilated(TimeSpan.FromSeconds(5)));
         var controller = access.Luns[0];
         Assert.Same(ports[1], access.Luns[1]);
         await ClearUnitAttentionsAsync(session, controller);
 
         var grown = new Dictionary<ulong, IActorRef>(ports) { [2] = CreateTestProbe("lun-2").Ref };
-        target.Tell(new TargetActor.Configure(Runtime(definition.WithLun(Disk(2)), grown)));
+        target.Tell(new TargetPort.Configure(Runtime(definition.WithLun(Disk(2)), grown)));
         var changed = await session.ExpectMsgAsync<LunMapChanged>();
         session.Send(controller, TestUnitReady(100));
         var answer = await session.ExpectMsgAsync<CommandComplete>();
@@ -63,28 +62,56 @@ public sealed class TargetActorTests : NodeTestKit
     }
 
     [Fact]
-    public async Task AnOfflineTargetRefusesLoginsAndIsNotListed()
+    public async Task TheDecisionIsBoundToThisNodesPortsByLunIdAndKeepsItsAccounts()
     {
-        var definition = Target(Disk(1)) with { State = TargetState.Offline };
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
+        var first = Disk(1);
+        var second = Disk(2);
+        var definition = Target(first).WithLun(second);
+        var ports = new Dictionary<ulong, IActorRef> { [1] = CreateTestProbe("lun-1").Ref, [2] = CreateTestProbe("lun-2").Ref };
+        var target = Sys.ActorOf(Props.Create(() => new TargetPort(Runtime(definition, ports), _factory.Absent(definition.Name))));
 
-        var access = await target.Ask<TargetAccess>(new TargetActor.GetAccess(Initiator), Dilated(TimeSpan.FromSeconds(5)));
-        var listing = await target.Ask<TargetActor.Listing>(new TargetActor.GetListing(Initiator), Dilated(TimeSpan.FromSeconds(5)));
+        // The entity maps the LUNs at other numbers than this node's copy does (its configuration is newer), and a LUN
+        // this node has no port of yet: the session reaches the LUNs by their ids, and the unknown one as absent.
+        var decision = Admitted(definition) with
+        {
+            LunIds = new Dictionary<ulong, ulong> { [5] = first.VolumeId!.Value, [7] = second.VolumeId!.Value, [9] = 0xFEED },
+            IncomingAccounts = [new ChapAccount("user", "secret-of-twelve")],
+        };
+        var access = await target.Ask<TargetAccess>(new TargetPort.Bind(decision), Dilated(TimeSpan.FromSeconds(5)));
+
+        Assert.Equal([0UL, 5UL, 7UL], access.Luns.Keys.Order());
+        Assert.Same(ports[1], access.Luns[5]);
+        Assert.Same(ports[2], access.Luns[7]);
+        Assert.True(access.InitiatorAllowed);
+        Assert.Equal("user", Assert.Single(access.IncomingAccounts).User);
+        Assert.Same(target, access.Target);
+    }
+
+    [Fact]
+    public async Task ARetiringTargetAdmitsNoOneWhateverTheDecision()
+    {
+        var definition = Target(Disk(1));
+        var target = Sys.ActorOf(Props.Create(() => new TargetPort(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
+        var session = CreateTestProbe("session");
+        target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
+        target.Tell(new TargetPort.Retire(TimeSpan.FromMinutes(5)));
+        await session.ExpectMsgAsync<CloseSession>();
+
+        var access = await target.Ask<TargetAccess>(new TargetPort.Bind(Admitted(definition)), Dilated(TimeSpan.FromSeconds(5)));
 
         Assert.False(access.InitiatorAllowed);
-        Assert.Null(listing.TargetName);
     }
 
     [Fact]
     public async Task ARetiredTargetAsksItsSessionsToCloseAndStopsWhenTheyHaveEnded()
     {
         var definition = Target(Disk(1));
-        var target = Sys.ActorOf(Props.Create(() => new TargetActor(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
+        var target = Sys.ActorOf(Props.Create(() => new TargetPort(Runtime(definition, new Dictionary<ulong, IActorRef>()), _factory.Absent(definition.Name))));
         var session = CreateTestProbe("session");
         target.Tell(new SessionOpened(Nexus, session.Ref), session.Ref);
         Watch(target);
 
-        target.Tell(new TargetActor.Retire(TimeSpan.FromMinutes(5)));
+        target.Tell(new TargetPort.Retire(TimeSpan.FromMinutes(5)));
         await session.ExpectMsgAsync<CloseSession>();
         target.Tell(new SessionClosed(Nexus, session.Ref), session.Ref);
 
@@ -115,7 +142,10 @@ public sealed class TargetActorTests : NodeTestKit
         new(lun, 1024 * 1024, 512, LunDefinition.ThinDescription, LunDefinition.StoreBsType, LunSource.Thin, LunIds.NewId());
 
     private TargetRuntime Runtime(TargetDefinition definition, IReadOnlyDictionary<ulong, IActorRef> ports) =>
-        new(definition, [], null, _factory.Controller(definition.Name), ports);
+        new(definition, _factory.Controller(definition.Name), ports);
+
+    private static AccessDecision Admitted(TargetDefinition definition) =>
+        new(definition.Tid, true, definition.Name, null, true, [], null, definition.Luns.ToDictionary(l => l.Lun, l => l.VolumeId!.Value));
 
     protected override void Dispose(bool disposing)
     {
