@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using IscsiCluster.Admin.Contracts.Protocol;
+using IscsiCluster.Admin.Transport;
 using IscsiCluster.Iscsi.Protocol.Pdus;
 using IscsiCluster.Iscsi.Tests.Infrastructure;
 using IscsiCluster.Node.Tests.Support;
@@ -200,6 +202,38 @@ public sealed class ClusterTests
         Assert.True((data[4 + 2] & 0x04) == 0, $"the new owner reports WCE set (unit attentions seen: {string.Join(", ", seen)})");
         Assert.Contains(((byte)0x2A, (byte)0x01), seen);
         Assert.NotEqual(owner, await OwnerAsync(cluster, paths[0]));
+    }
+
+    [Fact]
+    public async Task StatThroughAPortalCountsItsSessionsIoAtAnOwnerOnAnotherNode()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var owner = await OwnerAsync(cluster, 1);
+        var path = owner == 1 ? 2 : 1;
+        await using var session = await LoggedInAsync(cluster, path, isid: 0x80_00_00_00_40_01UL);
+
+        // Three reads of one block each (READ(10), LUN 1), through a portal whose node does not own the LUN.
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, status, _) = await RunPastAttentionsAsync(session, [0x28, 0, 0, 0, 0, (byte)i, 0, 0, 1, 0], dataIn: 512);
+            Assert.Equal(0, status);
+        }
+
+        var here = await StatisticsAsync(cluster, path);
+        var atOwner = await StatisticsAsync(cluster, owner);
+
+        var line = Assert.Single(here);
+        Assert.Equal((1, 1UL), (line.Tid, line.Lun));
+        Assert.True(line.ReadDoneCommands >= 3 && line.ReadDoneBytes >= 3 * 512, line.ToString());
+        Assert.Empty(atOwner);                        // the owner's node has no session of its own
+    }
+
+    private static async Task<IReadOnlyList<LunStatistics>> StatisticsAsync(TestCluster cluster, int node)
+    {
+        var transport = new SocketAdminTransport(AdminEndpoint.UnixSocket(cluster.AdminSocket(node)));
+        var stat = await transport.SendAsync(new AdmRequest(AdmMode.LogicalUnit, AdmOp.Stat) { Tid = 1, Lun = 1 }, null, CancellationToken.None);
+        Assert.True(stat.Succeeded, stat.ToString());
+        return stat.Payload?.Statistics ?? [];
     }
 
     /// <summary>MODE SENSE(6), DBD, the caching page: a 4-byte header, then the page; WCE is bit 2 of its byte 2.</summary>

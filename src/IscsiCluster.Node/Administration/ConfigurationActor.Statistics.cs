@@ -8,24 +8,31 @@ namespace IscsiCluster.Node.Administration;
 public sealed partial class ConfigurationActor
 {
     /// <summary>
-    /// tgt's <c>--op stat</c>: one line per LUN and logged-in session that sent it commands, narrowed to
-    /// the request's tid, lun (logicalunit mode) and sid.
+    /// tgt's <c>--op stat</c>: one line per LUN and session logged in through this node's portal that sent it commands,
+    /// narrowed to the request's tid, lun (logicalunit mode) and sid. The counters are the LUN owner's, wherever it
+    /// runs (asked through the LUN region); its counters of the nexuses through this node's port group are this node's
+    /// sessions'. Session ids are this node's (as tgt's are its daemon's).
     /// </summary>
     private async Task<IReadOnlyList<LunStatistics>> CollectStatisticsAsync(AdmRequest request, CancellationToken cancellationToken)
     {
         var lines = new List<LunStatistics>();
-        foreach (var (tid, target) in _targets.Where(t => request.Tid is null || t.Key == request.Tid).OrderBy(t => t.Key))
+        var wantedLun = request.Mode == AdmMode.LogicalUnit ? request.Lun : null;
+        foreach (var target in _configuration.Targets.Where(t => request.Tid is null || t.Tid == request.Tid).OrderBy(t => t.Tid))
         {
-            var sources = await TryAskAsync<TargetPort.StatisticsSources>(target, TargetPort.GetStatisticsSources.Instance, cancellationToken);
-            var wantedLun = request.Mode == AdmMode.LogicalUnit ? request.Lun : null;
-            foreach (var (lun, actor) in (sources?.Luns ?? new Dictionary<ulong, IActorRef>()).Where(l => wantedLun is null || l.Key == wantedLun).OrderBy(l => l.Key))
+            if (!_targets.TryGetValue(target.Tid, out var port)
+                || await TryAskAsync<TargetPort.StatisticsSources>(port, TargetPort.GetStatisticsSources.Instance, cancellationToken) is not { } sources)
             {
-                var statistics = await TryAskAsync<LunActor.Statistics>(actor, LunActor.GetStatistics.Instance, cancellationToken);
-                foreach (var (port, counters) in statistics?.ByInitiatorPort ?? new Dictionary<string, IoCounters>())
+                continue;
+            }
+
+            foreach (var lun in target.Luns.Where(l => l.VolumeId is not null && (wantedLun is null || l.Lun == wantedLun)))
+            {
+                var report = await TryAskAsync<LunStatisticsReport>(_cluster.LunRegion, new GetLunStatistics(lun.VolumeId!.Value), cancellationToken);
+                foreach (var nexus in report?.Nexuses.Where(n => n.TargetPortGroup == _cluster.Self) ?? [])
                 {
-                    if (sources!.SidByInitiatorPort.TryGetValue(port, out var sid) && (request.Sid is null || request.Sid == sid))
+                    if (sources.SidByInitiatorPort.TryGetValue(nexus.InitiatorPort, out var sid) && (request.Sid is null || request.Sid == sid))
                     {
-                        lines.Add(Line(tid, lun, sid, counters));
+                        lines.Add(Line(target.Tid, lun.Lun, sid, nexus.Counters));
                     }
                 }
             }
@@ -40,7 +47,7 @@ public sealed partial class ConfigurationActor
             c.WriteSubmittedBytes, c.WriteSubmittedCommands, c.WriteDoneBytes, c.WriteDoneCommands,
             c.Errors);
 
-    /// <summary>An actor stopped in the meantime (a target being deleted) has nothing to report.</summary>
+    /// <summary>An actor stopped in the meantime (a target being deleted) or an owner that cannot be reached has nothing to report.</summary>
     private async Task<T?> TryAskAsync<T>(IActorRef actor, object question, CancellationToken cancellationToken)
         where T : class
     {

@@ -73,18 +73,6 @@ internal sealed class LunPort : ReceiveActor, IWithTimers
         });
         Receive<Tick>(_ => CheckOwner());
         Receive<SubscribeAck>(_ => { });
-        Receive<LunActor.GetStatistics>(_ =>
-        {
-            // I/O counters live with the owner; a remote owner's are not gathered here.
-            if (_owner is { Actor: { } local })
-            {
-                local.Forward(LunActor.GetStatistics.Instance);
-            }
-            else
-            {
-                Sender.Tell(new LunActor.Statistics(new Dictionary<string, Luns.IoCounters>()));
-            }
-        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -17,6 +17,7 @@ internal sealed class LunMessageExtractor : IMessageExtractor
     {
         WakeLun wake => EntityIdOf(wake.LunId),
         GetOwnerStatus status => EntityIdOf(status.LunId),
+        GetLunStatistics statistics => EntityIdOf(statistics.LunId),
         _ => null,
     };
 

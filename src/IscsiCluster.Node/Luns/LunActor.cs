@@ -30,7 +30,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private readonly ILogger _logger;
     private readonly LunReplication? _replication;
     private readonly TimeSpan _tick;
-    private readonly Dictionary<string, IoCounters> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string InitiatorPort, ushort TargetPortGroup), IoCounters> _counters = [];
 
     // This instance of the actor: a supervisor's restart makes a new one (with the same unit), and the notes the old one's
     // commands send when they end must neither count against the new one's overlapping commands nor end its exclusive one.
@@ -74,7 +74,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<NexusLost>(lost =>
         {
             _unit.OnNexusLost(lost.Nexus);
-            _counters.Remove(lost.Nexus.InitiatorPortName);
+            _counters.Remove((lost.Nexus.InitiatorPortName, lost.Nexus.TargetPortGroup));
         });
         Receive<SetInventory>(inventory => _unit.SetInventory(inventory.Luns));
         Receive<PortGroupsChanged>(_ => _replication?.CheckGroups());
@@ -109,7 +109,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<OverlappedDone>(done => done.Incarnation != _incarnation, _ => { });
         Receive<OverlappedDone>(done =>
         {
-            if (_counters.TryGetValue(done.Command.Nexus.InitiatorPortName, out var counters))
+            if (_counters.TryGetValue((done.Command.Nexus.InitiatorPortName, done.Command.Nexus.TargetPortGroup), out var counters))
             {
                 counters.Done(done.Command, done.Result);
             }
@@ -118,7 +118,9 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
             StartExclusiveWhenIdle();
         });
         Receive<GetOwnerStatus>(query => Sender.Tell(_replication?.Report() ?? new OwnerStatusReport(query.LunId, 0, "absent", 0, -1, [])));
-        Receive<GetStatistics>(_ => Sender.Tell(new Statistics(_counters.ToDictionary(c => c.Key, c => c.Value.Snapshot(), StringComparer.Ordinal))));
+        Receive<GetLunStatistics>(query => Sender.Tell(new LunStatisticsReport(
+            query.LunId,
+            [.. _counters.Select(c => new NexusCounters(c.Key.InitiatorPort, c.Key.TargetPortGroup, c.Value.Snapshot()))])));
     }
 
     /// <summary>
@@ -304,9 +306,10 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
     private IoCounters CountersOf(ExecuteCommand command)
     {
-        if (!_counters.TryGetValue(command.Nexus.InitiatorPortName, out var counters))
+        var key = (command.Nexus.InitiatorPortName, command.Nexus.TargetPortGroup);
+        if (!_counters.TryGetValue(key, out var counters))
         {
-            _counters[command.Nexus.InitiatorPortName] = counters = new IoCounters();
+            _counters[key] = counters = new IoCounters();
         }
 
         return counters;
@@ -372,17 +375,4 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
     /// <summary>The LUN numbers of the unit's target, for REPORT LUNS.</summary>
     public sealed record SetInventory(IReadOnlyList<ulong> Luns);
-
-    /// <summary>Asks for the I/O counters of every initiator port that sent commands; the answer is <see cref="Statistics"/>.</summary>
-    public sealed record GetStatistics
-    {
-        public static readonly GetStatistics Instance = new();
-
-        private GetStatistics()
-        {
-        }
-    }
-
-    /// <summary>I/O counters by initiator port name (the nexus's initiator side, SAM-5 4.7).</summary>
-    public sealed record Statistics(IReadOnlyDictionary<string, IoCounters> ByInitiatorPort);
 }

@@ -21,7 +21,6 @@ public sealed partial class TargetPort
         Receive<GetSessions>(_ => Sender.Tell(new SessionList([.. _sessions.Values.Select(Describe)])));
         Receive<CloseSessions>(HandleCloseSessions);
         Receive<GetStatisticsSources>(_ => Sender.Tell(new StatisticsSources(
-            _luns,
             _sessions.Values
                 .GroupBy(s => s.Opened.Nexus.InitiatorPortName, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First().Sid, StringComparer.Ordinal))));
@@ -135,8 +134,8 @@ public sealed partial class TargetPort
         }
     }
 
-    /// <summary>The LUN actors (which count I/O by initiator port) and the session id of each logged-in initiator port.</summary>
-    public sealed record StatisticsSources(IReadOnlyDictionary<ulong, IActorRef> Luns, IReadOnlyDictionary<string, ulong> SidByInitiatorPort);
+    /// <summary>The session id of each initiator port logged in to the target through this node's portal.</summary>
+    public sealed record StatisticsSources(IReadOnlyDictionary<string, ulong> SidByInitiatorPort);
 
     /// <summary>The target is deleted: end its sessions (waiting at most <paramref name="Grace"/>) and stop.</summary>
     public sealed record Retire(TimeSpan Grace);
