@@ -22,9 +22,12 @@ public sealed class TargetEntity : ReceiveActor, IWithTimers
     // Re-reads the configuration for waiting questions even when no change is signalled.
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(250);
 
+    // A question still waiting after this long has been given up by its asker (whose ask times out sooner): it is dropped.
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
+
     private readonly int _tid;
     private readonly ClusterConfigurationView _view;
-    private readonly List<(AccessQuery Query, IActorRef ReplyTo)> _waiting = [];
+    private readonly List<(AccessQuery Query, IActorRef ReplyTo, DateTime Since)> _waiting = [];
     private readonly Action<ClusterConfiguration> _onChanged;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -40,13 +43,14 @@ public sealed class TargetEntity : ReceiveActor, IWithTimers
         {
             if (!TryAnswer(query, Sender))
             {
-                _waiting.Add((query, Sender));
+                _waiting.Add((query, Sender, DateTime.UtcNow));
                 Timers.StartPeriodicTimer(ConfigurationChanged.Instance, ConfigurationChanged.Instance, RecheckInterval);
             }
         });
         Receive<ConfigurationChanged>(_ =>
         {
-            _waiting.RemoveAll(w => TryAnswer(w.Query, w.ReplyTo));
+            var giveUp = DateTime.UtcNow - GiveUpAfter;
+            _waiting.RemoveAll(w => w.Since < giveUp || TryAnswer(w.Query, w.ReplyTo));
             if (_waiting.Count == 0)
             {
                 Timers.Cancel(ConfigurationChanged.Instance);
