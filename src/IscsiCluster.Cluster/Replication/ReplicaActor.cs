@@ -10,7 +10,7 @@ namespace IscsiCluster.Cluster.Replication;
 /// <summary>
 /// This node's replica of one LUN: the protocol's <see cref="ReplicaCore"/> over the LUN's volume in the node's block
 /// store. Every replication message for the replica comes through its mailbox, so the core runs on one thread at a
-/// time, as it must; it runs on the LUN dispatcher's own threads, since it writes to RocksDB. A failure restarts it
+/// time, as it must; it runs on the LUN dispatcher, like the LUN actors it answers. A failure restarts it
 /// from its store, which holds everything it ever acknowledged.
 /// </summary>
 public sealed class ReplicaActor : ReceiveActor, IWithTimers
