@@ -74,7 +74,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<NexusLost>(lost =>
         {
             _unit.OnNexusLost(lost.Nexus);
-            _counters.Remove((lost.Nexus.InitiatorPortName, lost.Nexus.TargetPortGroup));
+            _counters.Remove(CountersKey(lost.Nexus));
         });
         Receive<SetInventory>(inventory => _unit.SetInventory(inventory.Luns));
         Receive<PortGroupsChanged>(_ => _replication?.CheckGroups());
@@ -109,7 +109,7 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
         Receive<OverlappedDone>(done => done.Incarnation != _incarnation, _ => { });
         Receive<OverlappedDone>(done =>
         {
-            if (_counters.TryGetValue((done.Command.Nexus.InitiatorPortName, done.Command.Nexus.TargetPortGroup), out var counters))
+            if (_counters.TryGetValue(CountersKey(done.Command.Nexus), out var counters))
             {
                 counters.Done(done.Command, done.Result);
             }
@@ -304,9 +304,12 @@ public sealed class LunActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private static CommandComplete NotReady(uint taskTag) =>
         new(taskTag, ScsiStatus.CheckCondition, ReadOnlyMemory<byte>.Empty, SenseTable.BuildFixed(SenseReason.AsymmetricAccessStateTransition), 0);
 
+    /// <summary>Counters are kept per I_T nexus: the initiator port, and the target port group (the node it came through).</summary>
+    private static (string InitiatorPort, ushort TargetPortGroup) CountersKey(ITNexus nexus) => (nexus.InitiatorPortName, nexus.TargetPortGroup);
+
     private IoCounters CountersOf(ExecuteCommand command)
     {
-        var key = (command.Nexus.InitiatorPortName, command.Nexus.TargetPortGroup);
+        var key = CountersKey(command.Nexus);
         if (!_counters.TryGetValue(key, out var counters))
         {
             _counters[key] = counters = new IoCounters();

@@ -21,8 +21,9 @@ internal static class UnitAttentionCodec
     /// <summary>The format version this codec writes and reads.</summary>
     public const int Version = 1;
 
-    private static readonly SenseReason[] Kept =
-        [.. Enum.GetValues<SenseReason>().Where(NexusState.IsKept)];
+    // The kept conditions by ASC/ASCQ (ASC in the high byte).
+    private static readonly Dictionary<int, SenseReason> KeptByCode =
+        Enum.GetValues<SenseReason>().Where(NexusState.IsKept).ToDictionary(r => (SenseTable.Lookup(r).Asc << 8) | SenseTable.Lookup(r).Ascq);
 
     /// <summary>Encodes <paramref name="entries"/>.</summary>
     public static byte[] Encode(IReadOnlyList<KeptAttentions> entries)
@@ -66,13 +67,9 @@ internal static class UnitAttentionCodec
                     return false;
                 }
 
-                foreach (var reason in Kept)
+                if (KeptByCode.TryGetValue((asc << 8) | ascq, out var reason) && !reasons.Contains(reason))
                 {
-                    var known = SenseTable.Lookup(reason);
-                    if (known.Asc == asc && known.Ascq == ascq && !reasons.Contains(reason))
-                    {
-                        reasons.Add(reason);
-                    }
+                    reasons.Add(reason);
                 }
             }
 
