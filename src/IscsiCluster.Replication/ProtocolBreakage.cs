@@ -23,4 +23,7 @@ internal enum ProtocolBreakage
 
     /// <summary>The owner tells its replicas it resigned with every heartbeat, while it still serves.</summary>
     ResignWhileServing = 16,
+
+    /// <summary>A replica never records the extent versions of entries leaving its tail, so a restart forgets them.</summary>
+    ForgetVersionsLeavingTheTail = 32,
 }

@@ -23,6 +23,9 @@ public sealed class BrokenProtocolTests(ITestOutputHelper output)
     [Fact]
     public void AnOwnerThatResignsWhileItStillServesIsCaught() => Caught(ProtocolBreakage.ResignWhileServing);
 
+    [Fact]
+    public void AReplicaThatForgetsTheVersionsOfEntriesLeavingItsTailIsCaught() => Caught(ProtocolBreakage.ForgetVersionsLeavingTheTail);
+
     private void Caught(ProtocolBreakage breakage)
     {
         var found = SpecSearch.FirstViolation(breakage, Limit);

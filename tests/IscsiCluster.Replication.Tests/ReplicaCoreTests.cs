@@ -200,7 +200,26 @@ public sealed class ReplicaCoreTests
 
         var state = _store.Load();
         Assert.Equal([7L, 8, 9, 10], state.Tail.Select(t => t.Index));
-        Assert.Equal([new ExtentVersion(0, 10), new ExtentVersion(1, 9)], state.ExtentVersions);
+        Assert.Equal([new ExtentVersion(0, 10), new ExtentVersion(1, 9)], _replica.ExtentVersions);
+
+        // Both extents changed again within the tail: the store records no version, and a restart finds them in the tail.
+        Assert.Empty(state.ExtentVersions);
+        Assert.Equal(_replica.ExtentVersions, new ReplicaCore(1, _settings, _store, T0).ExtentVersions);
+    }
+
+    [Fact]
+    public void TheVersionOfAnExtentIsRecordedWhenTheEntryThatLastChangedItLeavesTheTail()
+    {
+        for (var i = 1; i <= 6; i++)
+        {
+            var offset = i == 1 ? 40 : 0;
+            _replica.Handle(2, new Append(1, 2, new LogPosition(i - 1, i == 1 ? 0 : 1), [Entry(i, 1, Bytes(offset, (byte)i))], 0, false, T0), T0);
+        }
+
+        // Entry 1, the last change of extent 1, left the four-entry tail with entry 5; entries 2 and 3 were not the last
+        // change of extent 0, so nothing is recorded for it.
+        Assert.Equal([new ExtentVersion(1, 1)], _store.Load().ExtentVersions);
+        Assert.Equal([new ExtentVersion(0, 6), new ExtentVersion(1, 1)], new ReplicaCore(1, _settings, _store, T0).ExtentVersions);
     }
 
     [Fact]

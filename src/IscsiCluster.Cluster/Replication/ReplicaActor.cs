@@ -40,7 +40,7 @@ public sealed class ReplicaActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         EnsureVolume(_store, _lunId, _settings.SizeBytes);
-        _core = new ReplicaCore(_endpoint.Self, _settings, new BlockStoreReplicaStore(_store, _lunId), MonotonicClock.Now);
+        _core = new ReplicaCore(_endpoint.Self, _settings, new BlockStoreReplicaStore(_store, _lunId, _settings.TailEntries), MonotonicClock.Now);
         ReplicationLog.ReplicaOpened(_logger, _lunId, _settings.SizeBytes, string.Join(",", _settings.Replicas), _core.Last.ToString());
         _endpoint.RegisterReplica(_lunId, Self);
         Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _tick);

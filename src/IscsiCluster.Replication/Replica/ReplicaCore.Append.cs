@@ -8,7 +8,6 @@ namespace IscsiCluster.Replication.Replica;
 public sealed partial class ReplicaCore
 {
     private readonly List<LogEntry> _pendingEntries = [];
-    private readonly Dictionary<long, long> _pendingVersions = [];
     private readonly List<(int To, long Epoch, TimeSpan SentAt)> _pendingAnswers = [];
     private bool _pendingSync;
     private bool _pendingCommitted;
@@ -146,17 +145,9 @@ public sealed partial class ReplicaCore
     private void Apply(LogEntry entry)
     {
         _pendingEntries.Add(entry);
-        _tail.Add(entry.ToMetadata());
-        foreach (var range in entry.Ranges)
-        {
-            var (first, last) = _geometry.ExtentsOf(range.Range);
-            for (var extent = first; extent <= last; extent++)
-            {
-                _versions[extent] = entry.Index;
-                _pendingVersions[extent] = entry.Index;
-            }
-        }
-
+        var metadata = entry.ToMetadata();
+        _tail.Add(metadata);
+        RaiseVersions(metadata);
         _last = entry.Position;
     }
 
@@ -166,13 +157,13 @@ public sealed partial class ReplicaCore
         if (_pendingEntries.Count > 0 || _pendingCommitted || _pendingSync)
         {
             var excess = _tail.Count - _settings.TailEntries;
+            var versions = excess > 0 ? VersionsLeavingTheTail(_tail.GetRange(0, excess)) : [];
             if (excess > 0)
             {
                 _tail.RemoveRange(0, excess);
             }
 
             var tailStart = _tail.Count > 0 ? _tail[0].Index : _last.Index + 1;
-            var versions = _pendingVersions.Select(v => new ExtentVersion(v.Key, v.Value)).ToArray();
             var sync = _pendingSync && (_settings.Breakage & ProtocolBreakage.ClaimSyncWithoutSyncing) == 0;
             if (_pendingEntries.Count > 0 || _pendingCommitted)
             {
@@ -193,7 +184,6 @@ public sealed partial class ReplicaCore
             }
 
             _pendingEntries.Clear();
-            _pendingVersions.Clear();
             _pendingSync = false;
             _pendingCommitted = false;
         }

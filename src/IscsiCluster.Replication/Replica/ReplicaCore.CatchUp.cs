@@ -220,7 +220,7 @@ public sealed partial class ReplicaCore
         }
 
         var committed = Math.Max(Math.Min(_committed, final.Position.Index), final.Committed);
-        _store.InstallCatchUp(new CatchUpInstall(chunk.Session, chunk.Blocks, final.Position, committed, tail, final.ExtentVersions, Sync: true));
+        var replaced = _tail.ToArray();
         _tail.Clear();
         _tail.AddRange(tail);
         foreach (var version in final.ExtentVersions)
@@ -228,6 +228,14 @@ public sealed partial class ReplicaCore
             _versions[version.Extent] = version.Version;
         }
 
+        foreach (var entry in tail)
+        {
+            RaiseVersions(entry);
+        }
+
+        // The tail being replaced described the latest changes of some extents: their versions are recorded now.
+        var recorded = VersionsOf(final.ExtentVersions.Select(v => v.Extent).Concat(ExtentsOf(replaced)));
+        _store.InstallCatchUp(new CatchUpInstall(chunk.Session, chunk.Blocks, final.Position, committed, tail, recorded, Sync: true));
         _last = final.Position;
         _committed = committed;
         MarkSynced(now);

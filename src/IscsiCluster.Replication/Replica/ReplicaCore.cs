@@ -68,10 +68,16 @@ public sealed partial class ReplicaCore
         }
 
         _synced = state.Last.Index;
-        _tail.AddRange(state.Tail);
         foreach (var version in state.ExtentVersions)
         {
             _versions[version.Extent] = version.Version;
+        }
+
+        // The store records an extent's version only once the entry that set it leaves the tail; the tail gives the rest.
+        _tail.AddRange(state.Tail);
+        foreach (var entry in state.Tail)
+        {
+            RaiseVersions(entry);
         }
 
         _lastLeaseAckAt = now;
@@ -93,6 +99,10 @@ public sealed partial class ReplicaCore
 
     /// <summary>The highest index known synced.</summary>
     public long Synced => _synced;
+
+    /// <summary>The last index that changed each extent written so far, in extent order.</summary>
+    public IReadOnlyList<ExtentVersion> ExtentVersions =>
+        _versions.Select(v => new ExtentVersion(v.Key, v.Value)).OrderBy(v => v.Extent).ToArray();
 
     /// <summary>Handles one message from node <paramref name="from"/> at the host's monotonic time <paramref name="now"/>.</summary>
     public IReadOnlyList<Outgoing> Handle(int from, ReplicationMessage message, TimeSpan now)
@@ -284,6 +294,67 @@ public sealed partial class ReplicaCore
 
         return null;
     }
+
+    /// <summary>Records that <paramref name="entry"/> changed its extents, unless a later entry already did.</summary>
+    private void RaiseVersions(EntryMetadata entry)
+    {
+        foreach (var range in entry.Ranges)
+        {
+            var (first, last) = _geometry.ExtentsOf(range);
+            for (var extent = first; extent <= last; extent++)
+            {
+                if (!_versions.TryGetValue(extent, out var version) || version < entry.Index)
+                {
+                    _versions[extent] = entry.Index;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The versions the store must now record because <paramref name="leaving"/> drop out of the tail: those of the extents
+    /// whose last change is one of them. An extent changed again later is still described by a tail entry.
+    /// </summary>
+    private ExtentVersion[] VersionsLeavingTheTail(IReadOnlyList<EntryMetadata> leaving)
+    {
+        if ((_settings.Breakage & ProtocolBreakage.ForgetVersionsLeavingTheTail) != 0)
+        {
+            return [];
+        }
+
+        var last = leaving[^1].Index;
+        List<ExtentVersion>? recorded = null;
+        foreach (var extent in ExtentsOf(leaving))
+        {
+            var version = new ExtentVersion(extent, _versions[extent]);
+            if (version.Version <= last && recorded?.Contains(version) != true)
+            {
+                (recorded ??= []).Add(version);
+            }
+        }
+
+        return recorded?.ToArray() ?? [];
+    }
+
+    /// <summary>Every extent the entries changed (with repeats).</summary>
+    private IEnumerable<long> ExtentsOf(IEnumerable<EntryMetadata> entries)
+    {
+        foreach (var entry in entries)
+        {
+            foreach (var range in entry.Ranges)
+            {
+                var (first, last) = _geometry.ExtentsOf(range);
+                for (var extent = first; extent <= last; extent++)
+                {
+                    yield return extent;
+                }
+            }
+        }
+    }
+
+    /// <summary>The current versions of <paramref name="extents"/>, each once.</summary>
+    private ExtentVersion[] VersionsOf(IEnumerable<long> extents) =>
+        extents.Distinct().Select(e => new ExtentVersion(e, _versions[e])).ToArray();
 
     private void MarkSynced(TimeSpan now)
     {

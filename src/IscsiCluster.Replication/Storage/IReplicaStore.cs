@@ -21,7 +21,7 @@ public interface IReplicaStore
     /// <summary>Records a promise, synced (with everything written before it) before returning.</summary>
     void SavePromise(long epoch, int owner, long incarnation);
 
-    /// <summary>Appends entries: data, metadata, extent versions and position in one atomic write.</summary>
+    /// <summary>Appends entries: data, tail metadata, extent versions and position in one atomic write.</summary>
     void Append(AppendBatch batch);
 
     /// <summary>Reads byte ranges (the owner's local reads), returning the log position the contents reflect.</summary>

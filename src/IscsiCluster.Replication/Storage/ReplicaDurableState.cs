@@ -12,7 +12,10 @@ namespace IscsiCluster.Replication.Storage;
 /// <param name="Last">The last entry of the log.</param>
 /// <param name="Committed">The highest index the owner reported durably committed on a majority, and which this log shares.</param>
 /// <param name="Tail">Metadata of the most recent entries, contiguous and ending at <paramref name="Last"/> (or empty).</param>
-/// <param name="ExtentVersions">Last index that changed each extent; extents never written are absent.</param>
+/// <param name="ExtentVersions">
+/// The extent versions recorded: the last index that changed each extent, unless an entry of <paramref name="Tail"/> changed
+/// it later (the replica takes the later one). Extents never written are absent.
+/// </param>
 public sealed record ReplicaDurableState(
     long Promised,
     int PromisedOwner,
