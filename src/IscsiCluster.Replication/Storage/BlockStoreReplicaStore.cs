@@ -178,6 +178,7 @@ public sealed class BlockStoreReplicaStore : IReplicaStore
         write.Commit(batch.Sync);
         _last = batch.Last;
     }
+
     public BlockRead Read(IReadOnlyList<ByteRange> ranges)
     {
         ArgumentNullException.ThrowIfNull(ranges);
