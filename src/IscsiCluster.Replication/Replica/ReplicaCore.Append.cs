@@ -157,7 +157,7 @@ public sealed partial class ReplicaCore
         if (_pendingEntries.Count > 0 || _pendingCommitted || _pendingSync)
         {
             var excess = _tail.Count - _settings.TailEntries;
-            var versions = excess > 0 ? VersionsLeavingTheTail(_tail.GetRange(0, excess)) : [];
+            var versions = excess > 0 ? VersionsLeavingTheTail(excess) : [];
             if (excess > 0)
             {
                 _tail.RemoveRange(0, excess);

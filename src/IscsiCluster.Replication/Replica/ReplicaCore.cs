@@ -312,24 +312,31 @@ public sealed partial class ReplicaCore
     }
 
     /// <summary>
-    /// The versions the store must now record because <paramref name="leaving"/> drop out of the tail: those of the extents
-    /// whose last change is one of them. An extent changed again later is still described by a tail entry.
+    /// The versions the store must now record because the first <paramref name="count"/> tail entries drop out of the tail:
+    /// those of the extents whose last change is one of them. An extent changed again later is still described by a tail entry.
     /// </summary>
-    private ExtentVersion[] VersionsLeavingTheTail(IReadOnlyList<EntryMetadata> leaving)
+    private ExtentVersion[] VersionsLeavingTheTail(int count)
     {
         if ((_settings.Breakage & ProtocolBreakage.ForgetVersionsLeavingTheTail) != 0)
         {
             return [];
         }
 
-        var last = leaving[^1].Index;
+        var last = _tail[count - 1].Index;
         List<ExtentVersion>? recorded = null;
-        foreach (var extent in ExtentsOf(leaving))
+        for (var i = 0; i < count; i++)
         {
-            var version = new ExtentVersion(extent, _versions[extent]);
-            if (version.Version <= last && recorded?.Contains(version) != true)
+            foreach (var range in _tail[i].Ranges)
             {
-                (recorded ??= []).Add(version);
+                var (first, end) = _geometry.ExtentsOf(range);
+                for (var extent = first; extent <= end; extent++)
+                {
+                    var version = new ExtentVersion(extent, _versions[extent]);
+                    if (version.Version <= last && recorded?.Contains(version) != true)
+                    {
+                        (recorded ??= []).Add(version);
+                    }
+                }
             }
         }
 

@@ -76,7 +76,7 @@ public sealed class BlockStoreReplicaStore : IReplicaStore
         var recordedSlots = _store.TryGetMetadata(_prefix + "slots", out var slotsValue) && slotsValue.Length == 4
             ? BinaryPrimitives.ReadInt32BigEndian(slotsValue)
             : 0;
-        var slots = _store.ListMetadata(_prefix + "slot/");
+        var slotEntries = _store.ListMetadata(_prefix + "slot/");
         var legacyTail = _store.ListMetadata(_prefix + "tail/");
         var end = new LogEnd(LogPosition.Origin, 0, 1);
         if (_store.TryGetMetadata(_prefix + "position", out var position))
@@ -85,7 +85,7 @@ public sealed class BlockStoreReplicaStore : IReplicaStore
         }
 
         var entries = new Dictionary<long, EntryMetadata>();
-        foreach (var slot in slots)
+        foreach (var slot in slotEntries)
         {
             var (slotEnd, entry) = DecodeSlot(slot.Value);
             entries[entry.Index] = entry;
@@ -121,7 +121,7 @@ public sealed class BlockStoreReplicaStore : IReplicaStore
         if (_slots != recordedSlots || legacyTail.Count > 0)
         {
             using var write = _store.BeginBatch(_volumeId);
-            foreach (var old in slots.Concat(legacyTail))
+            foreach (var old in slotEntries.Concat(legacyTail))
             {
                 write.DeleteMetadata(old.Key);
             }
