@@ -71,7 +71,7 @@ public sealed class ReplicaManager : ReceiveActor
     {
         var settings = _options.For(lun.SizeBytes, lun.Replicas);
         var actor = Context.ActorOf(
-            Props.Create(() => new ReplicaActor(lun.LunId, settings, _store, _endpoint, _options.TickInterval, _logger)).WithDispatcher(_dispatcher),
+            Props.Create(() => new ReplicaActor(lun.LunId, settings, _store, _endpoint, _options.ReplicaTickInterval, _logger)).WithDispatcher(_dispatcher),
             $"replica-{lun.LunId:x15}-{++_generation}");
         _replicas[lun.LunId] = (lun, actor);
     }

@@ -24,8 +24,11 @@ public sealed record ReplicationOptions
 
     public required int TailEntries { get; init; }
 
-    /// <summary>How often owners and replicas run their timers (retries, heartbeats, lease checks).</summary>
+    /// <summary>How often owners run their timers (retries, heartbeats, lease checks, command timeouts).</summary>
     public required TimeSpan TickInterval { get; init; }
+
+    /// <summary>How often replicas run theirs (the background sync of unsynced appends, forgetting idle catch-up sessions).</summary>
+    public required TimeSpan ReplicaTickInterval { get; init; }
 
     public static ReplicationOptions Create(Config.Config config)
     {
@@ -41,9 +44,20 @@ public sealed record ReplicationOptions
             ExtentBytes = section.GetByteSize("extent-size"),
             TailEntries = section.GetInt("tail-entries"),
             TickInterval = section.GetTimeSpan("tick-interval"),
+            ReplicaTickInterval = section.GetTimeSpan("replica-tick-interval"),
         };
         try
         {
+            if (options.TickInterval <= TimeSpan.Zero || options.TickInterval > options.RetryInterval / 2)
+            {
+                throw new ArgumentException($"tick-interval must be above 0 and at most half of retry-interval ({options.RetryInterval.TotalMilliseconds} ms)");
+            }
+
+            if (options.ReplicaTickInterval <= TimeSpan.Zero || options.ReplicaTickInterval > TimeSpan.FromSeconds(1))
+            {
+                throw new ArgumentException("replica-tick-interval must be above 0 and at most 1s (replicas sync what they hold unsynced once a second)");
+            }
+
             options.For(1 << 20, [1]).Validate();
         }
         catch (ArgumentException e)
