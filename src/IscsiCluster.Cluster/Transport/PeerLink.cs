@@ -72,15 +72,19 @@ internal sealed class PeerLink
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
                 string? error = null;
-                while (true)
+                using (ThreadBatch.Enter())
                 {
-                    var status = Frame.TryRead(ref buffer, _settings.MaxFramePayload, out var kind, out var payload, out error);
-                    if (status != FrameReadStatus.Complete)
+                    // The actors the frames are for handle them on this thread, once the whole read is parsed.
+                    while (true)
                     {
-                        break;
-                    }
+                        var status = Frame.TryRead(ref buffer, _settings.MaxFramePayload, out var kind, out var payload, out error);
+                        if (status != FrameReadStatus.Complete)
+                        {
+                            break;
+                        }
 
-                    handler.OnFrame(Peer, kind, payload);
+                        handler.OnFrame(Peer, kind, payload);
+                    }
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);

@@ -203,7 +203,14 @@ internal sealed class IscsiConnection
 
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
-                var fatal = Drain(session, ref buffer, options, out var stoppedForRoom);
+                System.Net.ProtocolViolationException? fatal;
+                bool stoppedForRoom;
+                using (ThreadBatch.Enter())
+                {
+                    // The session handles what was read on this thread, once the whole read is parsed.
+                    fatal = Drain(session, ref buffer, options, out stoppedForRoom);
+                }
+
                 if (stoppedForRoom)
                 {
                     // Whole PDUs may remain in the buffer: leave them unexamined, so the next read
