@@ -13,6 +13,7 @@ const string Usage = """
     """;
 
 MallocArenas.TryLimit();
+IscsiCluster.Network.SocketCompletions.PreferInline();
 
 string? configPath = null, dataDir = null, adminSocket = null, readyFile = null;
 for (var i = 0; i < args.Length; i++)
