@@ -99,7 +99,18 @@ public sealed class ConfigurationOwner : ReceiveActor, IWithTimers, IWithUnbound
 
     private void Serving()
     {
-        Receive<ProposeConfiguration>(Propose);
+        Receive<ProposeConfiguration>(proposal =>
+        {
+            if (Renewing(_volume.State))
+            {
+                // Its lease ran out (a long pause, a busy machine): the proposal waits until a majority confirms it again.
+                Stash.Stash();
+                Become(Resuming);
+                return;
+            }
+
+            Propose(proposal);
+        });
         Receive<Publish>(_ => PublishNow());
         Receive<WakeConfiguration>(_ => PublishNow());
         Receive<StateChanged>(_ => { });
@@ -114,9 +125,16 @@ public sealed class ConfigurationOwner : ReceiveActor, IWithTimers, IWithUnbound
         {
             if (written.Error is null)
             {
-                (_version, _json) = (written.Version, written.Json);
+                (_version, _json) = (written.Version, written.Proposal.Json);
                 written.ReplyTo.Tell(new ConfigurationProposalResult(true, _version, null, null));
                 PublishNow();
+            }
+            else if (written.NotServing && _volume.State is not (OwnerState.Fenced or OwnerState.Stopped))
+            {
+                // Refused only because the lease had run out at that moment: proposed again once it is renewed.
+                Stash.Prepend([new Envelope(written.Proposal, written.ReplyTo)]);
+                Become(Resuming);
+                return;
             }
             else
             {
@@ -131,6 +149,34 @@ public sealed class ConfigurationOwner : ReceiveActor, IWithTimers, IWithUnbound
         Receive<StateChanged>(_ => { });
         Protocol();
     }
+
+    /// <summary>Serving until the lease ran out: proposals wait for it to be renewed, in their order.</summary>
+    private void Resuming()
+    {
+        Receive<ProposeConfiguration>(_ => Stash.Stash());
+        Receive<StateChanged>(_ => ResumeWhenRenewed());
+        Receive<Tick>(_ =>
+        {
+            // The state is current after a tick, even when the lease was renewed before a tick saw it run out.
+            _volume.Tick();
+            ResumeWhenRenewed();
+        });
+        Receive<Publish>(_ => PublishNow());
+        Receive<WakeConfiguration>(_ => PublishNow());
+        Protocol();
+    }
+
+    private void ResumeWhenRenewed()
+    {
+        if (!Renewing(_volume.State))
+        {
+            Become(Serving);
+            Stash.UnstashAll();
+        }
+    }
+
+    /// <summary>Whether the volume does not serve now but may again (not fenced, not stopped).</summary>
+    private static bool Renewing(OwnerState state) => state is OwnerState.LeaseLapsed or OwnerState.WaitingLease or OwnerState.Recovering;
 
     private void Protocol()
     {
@@ -180,8 +226,9 @@ public sealed class ConfigurationOwner : ReceiveActor, IWithTimers, IWithUnbound
 
         Become(Writing);
         _volume.Write(0, blob, fua: true).ContinueWith(
-            task => self.Tell(new Written(version, proposal.Json, replyTo,
-                task.IsCompletedSuccessfully ? null : $"the configuration could not be written on a majority ({task.Exception?.InnerException?.Message})")),
+            task => self.Tell(new Written(version, proposal, replyTo,
+                task.IsCompletedSuccessfully ? null : $"the configuration could not be written on a majority ({task.Exception?.InnerException?.Message})",
+                task.Exception?.InnerException is ReplicationUnavailableException { Status: CompletionStatus.NotServing })),
             TaskScheduler.Default);
     }
 
@@ -204,7 +251,7 @@ public sealed class ConfigurationOwner : ReceiveActor, IWithTimers, IWithUnbound
 
     private sealed record Loaded(long Version, byte[] Json);
 
-    private sealed record Written(long Version, byte[] Json, IActorRef ReplyTo, string? Error);
+    private sealed record Written(long Version, ProposeConfiguration Proposal, IActorRef ReplyTo, string? Error, bool NotServing);
 
     private sealed class Commit
     {
